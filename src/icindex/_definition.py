@@ -1,0 +1,212 @@
+"""The validated, immutable model of an index definition.
+
+The loader (:mod:`icindex._loader`) turns TOML files into these objects; nothing else creates
+them from files. All collections are tuples, so a definition can be shared and hashed freely.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import Literal
+
+import attrs
+
+__all__ = [
+    "AGGREGATION_METHODS",
+    "FACT_TYPES",
+    "ITEM_KINDS",
+    "ROLES",
+    "Definition",
+    "Fact",
+    "Group",
+    "Item",
+    "Node",
+    "Option",
+    "Variant",
+]
+
+ITEM_KINDS = ("yes_no", "choice", "checklist", "numeric")
+AGGREGATION_METHODS = ("amean", "gmean", "hmean", "genmean")
+ROLES = ("input", "impact")
+FACT_TYPES = ("integer", "number", "text", "boolean")
+
+ItemKind = Literal["yes_no", "choice", "checklist", "numeric"]
+
+
+@attrs.frozen
+class Option:
+    """One answer an item offers: an id, a label and the points it earns."""
+
+    id: str
+    label: str
+    points: float
+
+
+@attrs.frozen
+class Item:
+    """A question: a leaf of the tree whose answer earns points.
+
+    ``yes_no`` items are stored as two options, ``yes`` and ``no``, so that they encode and score
+    exactly like ``choice`` items.
+    """
+
+    id: str
+    parent: str
+    kind: ItemKind
+    question: str
+    weight: float = 1.0
+    role: Literal["input", "impact"] = "input"
+    note: str = ""
+    options: tuple[Option, ...] = ()
+    cap: float | None = None
+    unit: str = ""
+    thresholds: tuple[float, ...] = ()
+    points: tuple[float, ...] = ()
+    goalposts: tuple[float, float] | None = None
+
+    @property
+    def option_ids(self) -> tuple[str, ...]:
+        """The ids of the options, in order."""
+        return tuple(option.id for option in self.options)
+
+    @property
+    def point_range(self) -> tuple[float, float]:
+        """The fewest and the most points any answer can earn (goalposts: 0 and 1)."""
+        if self.kind in ("yes_no", "choice"):
+            values = [option.points for option in self.options]
+            return min(values), max(values)
+        if self.kind == "checklist":
+            total = sum(option.points for option in self.options)
+            return 0.0, total if self.cap is None else min(self.cap, total)
+        if self.goalposts is not None:
+            return 0.0, 1.0
+        return min(self.points), max(self.points)
+
+
+@attrs.frozen
+class Node:
+    """An aggregate: combines its children's scores with their weights and a method."""
+
+    id: str
+    name: str
+    parent: str | None = None
+    weight: float = 1.0
+    method: Literal["amean", "gmean", "hmean", "genmean"] = "amean"
+    p: float | None = None
+    description: str = ""
+
+    @property
+    def power(self) -> float:
+        """The power of the equivalent generalised mean (amean 1, hmean -1, gmean 0)."""
+        return _POWERS.get(self.method, self.p if self.p is not None else math.nan)
+
+
+_POWERS = {"amean": 1.0, "gmean": 0.0, "hmean": -1.0}
+
+
+@attrs.frozen
+class Fact:
+    """Something known about a city that is not scored (population, foreign-born share, ...)."""
+
+    id: str
+    name: str
+    type: Literal["integer", "number", "text", "boolean"]
+    unit: str = ""
+    description: str = ""
+
+
+@attrs.frozen
+class Group:
+    """A named set of nodes whose scores are combined and reported (e.g. the intercultural lens)."""
+
+    id: str
+    name: str
+    members: tuple[str, ...]
+    method: Literal["amean", "gmean", "hmean", "genmean"] = "amean"
+    p: float | None = None
+    description: str = ""
+
+    @property
+    def power(self) -> float:
+        """The power of the equivalent generalised mean."""
+        return _POWERS.get(self.method, self.p if self.p is not None else math.nan)
+
+
+@attrs.frozen
+class Variant:
+    """A version of the index that leaves some nodes or items out."""
+
+    id: str
+    name: str
+    exclude: tuple[str, ...] = ()
+    description: str = ""
+
+
+@attrs.frozen
+class Definition:
+    """A complete, validated index definition.
+
+    Attributes
+    ----------
+    id, name, description : str
+        What the definition is called.
+    root : str
+        Id of the node whose score is the index.
+    nodes : tuple of Node
+        Every aggregate, the root first, then in file order.
+    items : tuple of Item
+        Every question, in file order.
+    facts, groups, variants : tuples
+        Facts about a city, named groups of nodes, and versions of the index.
+    source : str
+        Where the definition was loaded from (a path, or ``"<memory>"``).
+    """
+
+    id: str
+    name: str
+    root: str
+    nodes: tuple[Node, ...]
+    items: tuple[Item, ...]
+    facts: tuple[Fact, ...] = ()
+    groups: tuple[Group, ...] = ()
+    variants: tuple[Variant, ...] = ()
+    description: str = ""
+    source: str = "<memory>"
+
+    def item(self, item_id: str) -> Item:
+        """Return the item with this id; ``KeyError`` names the id if there is none."""
+        for item in self.items:
+            if item.id == item_id:
+                return item
+        raise KeyError(f"{self.source}: no item {item_id!r}")
+
+    def node(self, node_id: str) -> Node:
+        """Return the node with this id; ``KeyError`` names the id if there is none."""
+        for node in self.nodes:
+            if node.id == node_id:
+                return node
+        raise KeyError(f"{self.source}: no node {node_id!r}")
+
+    def children(self, node_id: str) -> tuple[Node | Item, ...]:
+        """The nodes and items whose parent is ``node_id``, nodes first, each in file order."""
+        return tuple(child for child in self.walk() if child.parent == node_id)
+
+    def walk(self) -> Iterator[Node | Item]:
+        """Every node, then every item."""
+        yield from self.nodes
+        yield from self.items
+
+    def items_under(self, node_id: str) -> tuple[Item, ...]:
+        """The items below ``node_id`` at any depth, in file order."""
+        parents = {child.id: child.parent for child in self.walk()}
+
+        def is_below(entry_id: str) -> bool:
+            parent = parents.get(entry_id)
+            while parent is not None:
+                if parent == node_id:
+                    return True
+                parent = parents.get(parent)
+            return False
+
+        return tuple(item for item in self.items if is_below(item.id))

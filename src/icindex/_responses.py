@@ -1,0 +1,484 @@
+"""Cities' answers: read from TOML (one file a city), wide CSV or long CSV, and written back.
+
+Unknown is not no: a missing key, an empty cell or ``unknown`` leaves the answer out of
+:attr:`CityResponse.answers`; ``no`` is an answer. Every unreadable value raises
+:class:`ResponseError` naming the file, city, item, value and what is accepted.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+
+from ._definition import Definition, Fact, Item
+from ._errors import ResponseError
+
+__all__ = [
+    "Answer",
+    "CityResponse",
+    "read_responses",
+    "write_city_toml",
+    "write_long_csv",
+    "write_wide_csv",
+]
+
+Answer = str | tuple[str, ...] | float
+"""An answer: an option id (yes_no, choice), a tuple of option ids (checklist) or a float."""
+
+CITY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+UNKNOWN = "unknown"
+META_COLUMNS = ("name", "country", "round")
+LONG_HEADER = ("city_id", "item", "answer")
+CHECKLIST_SEPARATOR = "|"
+_YES_NO = {"yes": "yes", "true": "yes", "no": "no", "false": "no"}
+
+
+def _frozen_mapping(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    return MappingProxyType(dict(value))
+
+
+@attrs.frozen(eq=True, hash=False)
+class CityResponse:
+    """One city's questionnaire: who it is, its facts, its known answers and their evidence.
+
+    Attributes
+    ----------
+    id, name, country, round : str
+        The city's id (unique in a sample), its name (any script), country code and survey round.
+    facts : mapping of str to int, float, str or bool
+        Known facts, keyed by fact id.
+    answers : mapping of str to Answer
+        Known answers only, keyed by item id; an unknown answer is absent.
+    evidence : mapping of str to str
+        The text an answer or fact rests on, keyed by item or fact id.
+    source : str
+        The file it was read from.
+    """
+
+    id: str
+    name: str
+    country: str = ""
+    round: str = ""
+    facts: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen_mapping)
+    answers: Mapping[str, Answer] = attrs.field(factory=dict, converter=_frozen_mapping)
+    evidence: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_mapping)
+    source: str = "<memory>"
+
+
+def _accepted(item: Item) -> str:
+    if item.kind == "yes_no":
+        return "yes, no or unknown"
+    if item.kind == "choice":
+        return f"one of {list(item.option_ids)} or unknown"
+    if item.kind == "checklist":
+        return f"a list of {list(item.option_ids)} (empty or none for nothing ticked) or unknown"
+    return "a finite number or unknown"
+
+
+def _is_unknown(value: object) -> bool:
+    return value is None or (isinstance(value, str) and value.strip().lower() in ("", UNKNOWN))
+
+
+def parse_answer(item: Item, value: object, where: str) -> Answer | None:
+    """Return the answer ``value`` means for ``item``, or None when it is unknown.
+
+    ``value`` is what TOML gave (str, bool, number, list) or a CSV cell (str).
+    """
+    if _is_unknown(value):
+        return None
+    problem = f"{where}: item {item.id!r}: {value!r} is not an accepted answer ({_accepted(item)})"
+    if item.kind == "yes_no":
+        key = str(value).lower() if isinstance(value, bool | str) else None
+        if key is None or key.strip() not in _YES_NO:
+            raise ResponseError(problem)
+        return _YES_NO[key.strip()]
+    if item.kind == "choice":
+        if not isinstance(value, str) or value.strip() not in item.option_ids:
+            raise ResponseError(problem)
+        return value.strip()
+    if item.kind == "checklist":
+        return _parse_checklist(item, value, problem)
+    number = _parse_number(value)
+    if number is None:
+        raise ResponseError(problem)
+    return number
+
+
+def _parse_checklist(item: Item, value: object, problem: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        text = value.strip()
+        ticked = [] if text.lower() == "none" else [part.strip() for part in text.split("|")]
+    elif isinstance(value, list):
+        ticked = value
+    else:
+        raise ResponseError(problem)
+    if not all(isinstance(option, str) and option in item.option_ids for option in ticked):
+        raise ResponseError(problem)
+    if len(set(ticked)) != len(ticked):
+        raise ResponseError(f"{problem}: an option is ticked twice")
+    return tuple(option for option in item.option_ids if option in ticked)
+
+
+def _parse_number(value: object) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        try:
+            value = float(value.strip())
+        except ValueError:
+            return None
+    if isinstance(value, int | float) and math.isfinite(value):
+        return float(value)
+    return None
+
+
+def parse_fact(fact: Fact, value: object, where: str) -> Any:
+    """Return the fact's value as its declared type, or None when unknown."""
+    if _is_unknown(value):
+        return None
+    problem = f"{where}: fact {fact.id!r}: {value!r} is not {_FACT_ACCEPTS[fact.type]}"
+    if fact.type == "text":
+        if not isinstance(value, str):
+            raise ResponseError(problem)
+        return value
+    if fact.type == "boolean":
+        text = str(value).strip().lower() if isinstance(value, bool | str) else ""
+        if text not in ("true", "false", "yes", "no"):
+            raise ResponseError(problem)
+        return text in ("true", "yes")
+    number = _parse_number(value)
+    if number is None or (fact.type == "integer" and not number.is_integer()):
+        raise ResponseError(problem)
+    return int(number) if fact.type == "integer" else number
+
+
+_FACT_ACCEPTS = {
+    "integer": "a whole number",
+    "number": "a finite number",
+    "text": "text",
+    "boolean": "true, false, yes or no",
+}
+
+
+class _Reader:
+    """Turns raw keyed values into a CityResponse, checking each against the definition."""
+
+    def __init__(self, definition: Definition) -> None:
+        self.definition = definition
+        self.items = {item.id: item for item in definition.items}
+        self.facts = {fact.id: fact for fact in definition.facts}
+
+    def city(
+        self,
+        where: str,
+        meta: Mapping[str, object],
+        values: Iterable[tuple[str, object]],
+        evidence: Mapping[str, object],
+    ) -> CityResponse:
+        city_id = meta.get("id")
+        if not isinstance(city_id, str) or not CITY_ID.match(city_id):
+            raise ResponseError(f"{where}: city id must match {CITY_ID.pattern} (got {city_id!r})")
+        where = f"{where}: city {city_id!r}"
+        answers: dict[str, Answer] = {}
+        facts: dict[str, Any] = {}
+        for key, value in values:
+            if key in self.items:
+                answer = parse_answer(self.items[key], value, where)
+                if answer is not None:
+                    answers[key] = answer
+            elif key in self.facts:
+                fact_value = parse_fact(self.facts[key], value, where)
+                if fact_value is not None:
+                    facts[key] = fact_value
+            else:
+                raise ResponseError(
+                    f"{where}: {key!r} is neither an item nor a fact of "
+                    f"definition {self.definition.id!r}"
+                )
+        return CityResponse(
+            id=city_id,
+            name=_text(meta.get("name"), city_id, where, "name"),
+            country=_text(meta.get("country"), "", where, "country"),
+            round=_text(meta.get("round"), "", where, "round"),
+            facts=facts,
+            answers=answers,
+            evidence=self._evidence(evidence, answers, facts, where),
+            source=where.split(": ")[0],
+        )
+
+    def _evidence(
+        self,
+        evidence: Mapping[str, object],
+        answers: Mapping[str, Answer],
+        facts: Mapping[str, Any],
+        where: str,
+    ) -> dict[str, str]:
+        clean = {}
+        for key, text in evidence.items():
+            if key not in self.items and key not in self.facts:
+                raise ResponseError(f"{where}: evidence for {key!r}, which is no item or fact")
+            if not isinstance(text, str):
+                raise ResponseError(f"{where}: evidence for {key!r} must be text (got {text!r})")
+            if text.strip():
+                clean[key] = text
+        return clean
+
+
+def _text(value: object, default: str, where: str, key: str) -> str:
+    if value is None or value == "":
+        return default
+    if isinstance(value, int) and not isinstance(value, bool) and key == "round":
+        return str(value)
+    if not isinstance(value, str):
+        raise ResponseError(f"{where}: {key} must be text (got {value!r})")
+    return value
+
+
+_CITY_FILE_KEYS = {"schema_version", "index", "city", "facts", "answers", "evidence"}
+_CITY_KEYS = {"id", "name", "country", "round", "year"}
+
+
+def _read_toml(path: Path, reader: _Reader) -> list[CityResponse]:
+    try:
+        with path.open("rb") as handle:
+            raw = tomllib.load(handle)
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ResponseError(f"{path}: not valid TOML: {error}") from None
+    unknown = raw.keys() - _CITY_FILE_KEYS
+    if unknown:
+        raise ResponseError(
+            f"{path}: unknown keys {sorted(unknown)} (expected {sorted(_CITY_FILE_KEYS)})"
+        )
+    if raw.get("schema_version") != 1:
+        raise ResponseError(f"{path}: schema_version must be 1 (got {raw.get('schema_version')!r})")
+    index = raw.get("index", reader.definition.id)
+    if index != reader.definition.id:
+        raise ResponseError(
+            f"{path}: answers are for definition {index!r}, not {reader.definition.id!r}"
+        )
+    tables = {key: raw.get(key, {}) for key in ("city", "facts", "answers", "evidence")}
+    for key, table in tables.items():
+        if not isinstance(table, dict):
+            raise ResponseError(f"{path}: [{key}] must be a table (got {table!r})")
+    meta = tables["city"]
+    if meta.keys() - _CITY_KEYS:
+        raise ResponseError(
+            f"{path}: [city] has unknown keys {sorted(meta.keys() - _CITY_KEYS)} "
+            f"(expected {sorted(_CITY_KEYS)})"
+        )
+    if "year" in meta and "round" not in meta:
+        meta = {**meta, "round": str(meta["year"])}
+    values = [*tables["facts"].items(), *tables["answers"].items()]
+    for key in tables["facts"].keys() & reader.items.keys():
+        raise ResponseError(f"{path}: [facts] holds {key!r}, an item: move it to [answers]")
+    for key in tables["answers"].keys() & reader.facts.keys():
+        raise ResponseError(f"{path}: [answers] holds {key!r}, a fact: move it to [facts]")
+    return [reader.city(str(path), meta, values, tables["evidence"])]
+
+
+def _read_csv(path: Path, reader: _Reader) -> list[CityResponse]:
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            rows = list(csv.reader(handle))
+    except UnicodeDecodeError as error:
+        raise ResponseError(f"{path}: not UTF-8 text: {error}") from None
+    if not rows:
+        raise ResponseError(f"{path}: empty file (expected a header row)")
+    header = [cell.strip() for cell in rows[0]]
+    if tuple(header[:3]) == LONG_HEADER:
+        return _read_long(path, header, rows[1:], reader)
+    if header[:1] == ["city_id"]:
+        return _read_wide(path, header, rows[1:], reader)
+    raise ResponseError(
+        f"{path}: line 1: header must start with city_id (wide) or city_id,item,answer (long) "
+        f"(got {','.join(header[:3])})"
+    )
+
+
+def _check_width(path: Path, line: int, row: Sequence[str], width: int) -> None:
+    if len(row) != width:
+        raise ResponseError(f"{path}: line {line}: expected {width} cells (got {len(row)})")
+
+
+def _read_wide(
+    path: Path, header: list[str], rows: list[list[str]], reader: _Reader
+) -> list[CityResponse]:
+    seen: set[str] = set()
+    for column in header:
+        if column in seen:
+            raise ResponseError(f"{path}: line 1: column {column!r} appears twice")
+        seen.add(column)
+    cities = []
+    for line, row in enumerate(rows, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        _check_width(path, line, row, len(header))
+        cells = dict(zip(header, row, strict=True))
+        meta = {key: cells.pop(key) for key in ("city_id", *META_COLUMNS) if key in cells}
+        meta["id"] = meta.pop("city_id").strip()
+        cities.append(reader.city(f"{path}: line {line}", meta, cells.items(), {}))
+    return cities
+
+
+def _read_long(
+    path: Path, header: list[str], rows: list[list[str]], reader: _Reader
+) -> list[CityResponse]:
+    if header[3:] not in ([], ["evidence"]):
+        raise ResponseError(
+            f"{path}: line 1: after city_id,item,answer only an evidence column may follow "
+            f"(got {header[3:]})"
+        )
+    per_city: dict[str, dict[str, Any]] = {}
+    for line, row in enumerate(rows, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        _check_width(path, line, row, len(header))
+        city_id, key, answer = (cell.strip() for cell in row[:3])
+        city = per_city.setdefault(
+            city_id, {"meta": {"id": city_id}, "values": {}, "evidence": {}, "line": line}
+        )
+        target = city["meta"] if key in META_COLUMNS else city["values"]
+        if key in target or key == "id":
+            raise ResponseError(f"{path}: line {line}: city {city_id!r} has {key!r} twice")
+        target[key] = answer
+        if len(row) > 3 and row[3].strip():
+            city["evidence"][key] = row[3]
+    return [
+        reader.city(
+            f"{path}: line {city['line']}", city["meta"], city["values"].items(), city["evidence"]
+        )
+        for city in per_city.values()
+    ]
+
+
+_FORMATS = {".toml": _read_toml, ".csv": _read_csv}
+
+
+def read_responses(
+    paths: str | Path | Iterable[str | Path], definition: Definition
+) -> tuple[CityResponse, ...]:
+    """Read cities' answers from TOML and CSV files, checking each value against the definition.
+
+    Parameters
+    ----------
+    paths : path or iterable of paths
+        ``.toml`` files (one city each) and ``.csv`` files (wide or long, told apart by the
+        header), or folders, whose ``.toml`` and ``.csv`` files are read in name order.
+    definition : Definition
+        The index the answers are for.
+
+    Returns
+    -------
+    tuple of CityResponse
+        In the order read.
+
+    Raises
+    ------
+    ResponseError
+        On any unreadable value, unknown key or duplicate city id, naming file, city and item.
+
+    Examples
+    --------
+    >>> from icindex import load_definition
+    >>> icc = load_definition("icc")
+    >>> cities = read_responses("examples/cities", icc)   # doctest: +SKIP
+    """
+    reader = _Reader(definition)
+    cities: list[CityResponse] = []
+    where_seen: dict[str, str] = {}
+    for path in _expand(paths):
+        read = _FORMATS.get(path.suffix.lower())
+        if read is None:
+            raise ResponseError(f"{path}: unknown file type (expected .toml or .csv)")
+        if not path.is_file():
+            raise ResponseError(f"{path}: file not found")
+        for city in read(path, reader):
+            if city.id in where_seen:
+                raise ResponseError(
+                    f"{city.source}: city {city.id!r} was already read from {where_seen[city.id]}"
+                )
+            where_seen[city.id] = city.source
+            cities.append(city)
+    return tuple(cities)
+
+
+def _expand(paths: str | Path | Iterable[str | Path]) -> list[Path]:
+    listed = [Path(paths)] if isinstance(paths, str | Path) else [Path(p) for p in paths]
+    expanded: list[Path] = []
+    for path in listed:
+        if path.is_dir():
+            expanded.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in _FORMATS))
+        else:
+            expanded.append(path)
+    return expanded
+
+
+def _cell(answer: Any) -> str:
+    if isinstance(answer, tuple):
+        return CHECKLIST_SEPARATOR.join(answer) if answer else "none"
+    if isinstance(answer, bool):
+        return "true" if answer else "false"
+    if isinstance(answer, float):
+        return repr(answer)
+    return str(answer)
+
+
+def write_wide_csv(
+    path: str | Path, cities: Sequence[CityResponse], definition: Definition
+) -> None:
+    """Write cities as a wide CSV (one row a city); unknown answers are empty cells."""
+    keys = [fact.id for fact in definition.facts] + [item.id for item in definition.items]
+    with Path(path).open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["city_id", *META_COLUMNS, *keys])
+        for city in cities:
+            values = {**city.facts, **city.answers}
+            meta = [city.name, city.country, city.round]
+            writer.writerow(
+                [city.id, *meta, *(_cell(values[k]) if k in values else "" for k in keys)]
+            )
+
+
+def write_long_csv(path: str | Path, cities: Sequence[CityResponse]) -> None:
+    """Write cities as a long CSV (one row an answer or fact) with their evidence."""
+    with Path(path).open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([*LONG_HEADER, "evidence"])
+        for city in cities:
+            meta = {"name": city.name, "country": city.country, "round": city.round}
+            for key, value in {**meta, **city.facts, **city.answers}.items():
+                if value != "":
+                    writer.writerow([city.id, key, _cell(value), city.evidence.get(key, "")])
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, str):
+        escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+        return f'"{escaped}"'
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)
+
+
+def write_city_toml(path: str | Path, city: CityResponse, definition: Definition) -> None:
+    """Write one city in the TOML response format; reading it back gives the same city."""
+    lines = ["schema_version = 1", f"index = {_toml_value(definition.id)}", "", "[city]"]
+    meta = {"id": city.id, "name": city.name, "country": city.country, "round": city.round}
+    lines += [f"{k} = {_toml_value(v)}" for k, v in meta.items() if v != ""]
+    for table, values in (
+        ("facts", city.facts),
+        ("answers", city.answers),
+        ("evidence", city.evidence),
+    ):
+        lines += ["", f"[{table}]"] + [f"{k} = {_toml_value(v)}" for k, v in values.items()]
+    Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
