@@ -103,44 +103,53 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _check(checker: str, value: Any) -> tuple[Any, str | None]:
-    """Return (clean value, None) or (None, what was expected)."""
-    if checker == "string":
-        return (value, None) if isinstance(value, str) else (None, "a string")
-    if checker == "id":
-        ok = isinstance(value, str) and ID_PATTERN.match(value)
-        return (value, None) if ok else (None, f"an id matching {ID_PATTERN.pattern}")
-    if checker == "ids":
-        ok = isinstance(value, list) and all(
-            isinstance(entry, str) and ID_PATTERN.match(entry) for entry in value
-        )
-        return (tuple(value), None) if ok else (None, "an array of ids")
-    if checker in ("number", "weight", "points_value"):
-        if not _is_number(value) or not math.isfinite(value):
-            return None, "a finite number"
-        if checker != "number" and value < 0:
-            return None, "a number >= 0"
-        return float(value), None
-    if checker == "numbers":
-        ok = isinstance(value, list) and all(
-            _is_number(entry) and math.isfinite(entry) for entry in value
-        )
-        return (
-            (tuple(float(entry) for entry in value), None)
-            if ok
-            else (
-                None,
-                "an array of finite numbers",
-            )
-        )
-    if checker == "yes_no_points":
-        ok = (
-            isinstance(value, dict)
-            and set(value) == {"yes", "no"}
-            and all(_is_number(v) and math.isfinite(v) and v >= 0 for v in value.values())
-        )
-        return (value, None) if ok else (None, "a table {yes = points, no = points}, points >= 0")
-    raise AssertionError(checker)  # pragma: no cover - the tables above name only these
+def _finite(value: Any) -> bool:
+    return _is_number(value) and math.isfinite(value)
+
+
+def _check_number(value: Any, least: float | None) -> tuple[Any, str | None]:
+    if not _finite(value):
+        return None, "a finite number"
+    if least is not None and value < least:
+        return None, f"a number >= {least:g}"
+    return float(value), None
+
+
+def _check_list(value: Any, accept: Callable[[Any], bool], expected: str) -> tuple[Any, str | None]:
+    ok = isinstance(value, list) and all(accept(entry) for entry in value)
+    return (tuple(value), None) if ok else (None, expected)
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, str) and ID_PATTERN.match(value) is not None
+
+
+def _check_yes_no_points(value: Any) -> tuple[Any, str | None]:
+    ok = (
+        isinstance(value, dict)
+        and set(value) == {"yes", "no"}
+        and all(_finite(v) and v >= 0 for v in value.values())
+    )
+    return (value, None) if ok else (None, "a table {yes = points, no = points}, points >= 0")
+
+
+# Checker name -> function returning (clean value, None) or (None, what was expected).
+_CHECKERS: dict[str, Callable[[Any], tuple[Any, str | None]]] = {
+    "string": lambda v: (v, None) if isinstance(v, str) else (None, "a string"),
+    "id": lambda v: (v, None) if _is_id(v) else (None, f"an id matching {ID_PATTERN.pattern}"),
+    "ids": lambda v: _check_list(v, _is_id, "an array of ids"),
+    "strings": lambda v: _check_list(v, lambda e: isinstance(e, str), "an array of strings"),
+    "number": lambda v: _check_number(v, None),
+    "weight": lambda v: _check_number(v, 0.0),
+    "points_value": lambda v: _check_number(v, 0.0),
+    "numbers": lambda v: (
+        (tuple(float(e) for e in v), None)
+        if isinstance(v, list) and all(_finite(e) for e in v)
+        else (None, "an array of finite numbers")
+    ),
+    "options": lambda v: (v, None) if isinstance(v, list) else (None, "an array of option tables"),
+    "yes_no_points": _check_yes_no_points,
+}
 
 
 def _read_table(
@@ -165,7 +174,7 @@ def _read_table(
                 ok = False
             clean[key] = default
             continue
-        value, expected = _check(checker, raw[key])
+        value, expected = _CHECKERS[checker](raw[key])
         if expected is not None:
             problems.append(f"{where}.{key}: must be {expected} (got {raw[key]!r})")
             ok = False

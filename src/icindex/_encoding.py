@@ -1,0 +1,219 @@
+"""Encode answers once into compact arrays the engine scores without touching Python objects.
+
+Layout (``n`` cities):
+
+- ``codes``: ``int8`` or ``int16`` ``(n, number of yes_no and choice items)``, the index of the
+  chosen option, ``-1`` for unknown;
+- ``ticks``: ``int64`` ``(n, number of checklist items)``, a bit mask of the ticked options
+  (bit ``j`` is option ``j``), ``-1`` for unknown;
+- ``values``: ``float64`` ``(n, number of numeric items)``, NaN for unknown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from ._arrays import array_field as _array_field
+from ._definition import Definition
+from ._errors import ResponseError
+from ._responses import CityResponse
+
+__all__ = ["Encoded", "Layout", "encode", "synthetic_cities"]
+
+UNKNOWN_CODE = -1
+MAX_CHECKLIST_OPTIONS = 62
+
+
+@attrs.frozen
+class Layout:
+    """Which item of a definition sits in which column of which encoded array.
+
+    Attributes
+    ----------
+    item_ids : tuple of str
+        Every item, in definition order.
+    coded, checklists, numeric : int arrays
+        Positions (in ``item_ids``) of the items in ``codes``, ``ticks`` and ``values``.
+    """
+
+    item_ids: tuple[str, ...]
+    coded: NDArray[np.intp] = _array_field()  # type: ignore[assignment]
+    checklists: NDArray[np.intp] = _array_field()  # type: ignore[assignment]
+    numeric: NDArray[np.intp] = _array_field()  # type: ignore[assignment]
+
+    @classmethod
+    def of(cls, definition: Definition) -> Layout:
+        """The layout of ``definition``'s items."""
+        kinds = [item.kind for item in definition.items]
+
+        def where(*wanted: str) -> NDArray[np.intp]:
+            return np.array([i for i, kind in enumerate(kinds) if kind in wanted], dtype=np.intp)
+
+        return cls(
+            item_ids=tuple(item.id for item in definition.items),
+            coded=where("yes_no", "choice"),
+            checklists=where("checklist"),
+            numeric=where("numeric"),
+        )
+
+
+@attrs.frozen
+class Encoded:
+    """Answers of many cities as compact arrays (see the module docstring for the layout).
+
+    Attributes
+    ----------
+    city_ids : ndarray of str, shape (n,)
+    layout : Layout
+    codes : ndarray of int8 or int16, shape (n, len(layout.coded))
+    ticks : ndarray of int64, shape (n, len(layout.checklists))
+    values : ndarray of float64, shape (n, len(layout.numeric))
+    """
+
+    city_ids: NDArray[np.str_] = _array_field()  # type: ignore[assignment]
+    layout: Layout
+    codes: NDArray[np.integer] = _array_field()  # type: ignore[assignment]
+    ticks: NDArray[np.int64] = _array_field()  # type: ignore[assignment]
+    values: NDArray[np.float64] = _array_field()  # type: ignore[assignment]
+
+    def __attrs_post_init__(self) -> None:
+        n = len(self.city_ids)
+        expected = {
+            "codes": (n, len(self.layout.coded)),
+            "ticks": (n, len(self.layout.checklists)),
+            "values": (n, len(self.layout.numeric)),
+        }
+        for name, shape in expected.items():
+            found = getattr(self, name).shape
+            if found != shape:
+                raise ResponseError(f"encoded {name}: expected shape {shape} (got {found})")
+        if len(set(self.city_ids.tolist())) != n:
+            raise ResponseError("encoded city_ids: every city id must be unique")
+
+    @property
+    def n_cities(self) -> int:
+        """Number of cities."""
+        return len(self.city_ids)
+
+    def take(self, rows: NDArray[np.intp] | slice) -> Encoded:
+        """The cities at ``rows`` (an index array or a slice), as a new Encoded."""
+        return Encoded(
+            self.city_ids[rows], self.layout, self.codes[rows], self.ticks[rows], self.values[rows]
+        )
+
+
+def _code_dtype(definition: Definition) -> type[np.integer]:
+    most = max((len(item.options) for item in definition.items), default=0)
+    return np.int8 if most < 127 else np.int16
+
+
+def encode(definition: Definition, cities: Sequence[CityResponse]) -> Encoded:
+    """Encode cities' answers into the compact arrays the engine scores.
+
+    Parameters
+    ----------
+    definition : Definition
+        The index the answers are for.
+    cities : sequence of CityResponse
+        As returned by :func:`read_responses`; every answer was checked when it was read.
+
+    Returns
+    -------
+    Encoded
+        One row per city, in the given order.
+
+    Examples
+    --------
+    >>> from icindex import load_definition, CityResponse
+    >>> icc = load_definition("icc")
+    >>> city = CityResponse(id="x", name="X", answers={"welcoming_one_stop_service": "yes"})
+    >>> encode(icc, [city]).n_cities
+    1
+    """
+    layout = Layout.of(definition)
+    items = definition.items
+    n = len(cities)
+    codes = np.full((n, len(layout.coded)), UNKNOWN_CODE, dtype=_code_dtype(definition))
+    ticks = np.full((n, len(layout.checklists)), UNKNOWN_CODE, dtype=np.int64)
+    values = np.full((n, len(layout.numeric)), np.nan)
+    option_index = [{o: j for j, o in enumerate(item.option_ids)} for item in items]
+    columns = {
+        **{items[i].id: ("codes", c) for c, i in enumerate(layout.coded)},
+        **{items[i].id: ("ticks", c) for c, i in enumerate(layout.checklists)},
+        **{items[i].id: ("values", c) for c, i in enumerate(layout.numeric)},
+    }
+    position = {item.id: i for i, item in enumerate(items)}
+    for row, city in enumerate(cities):
+        for item_id, answer in city.answers.items():
+            if item_id not in columns:
+                raise ResponseError(
+                    f"{city.source}: city {city.id!r}: {item_id!r} is no item of {definition.id!r}"
+                )
+            array, column = columns[item_id]
+            options = option_index[position[item_id]]
+            if array == "codes":
+                codes[row, column] = options[str(answer)]
+            elif array == "ticks":
+                ticks[row, column] = sum(1 << options[o] for o in answer)
+            else:
+                values[row, column] = answer
+    city_ids = np.array([city.id for city in cities], dtype=str)
+    return Encoded(city_ids, layout, codes, ticks, values)
+
+
+def synthetic_cities(
+    definition: Definition,
+    n: int,
+    *,
+    seed: int | np.random.Generator | None = None,
+    unknown_share: float = 0.0,
+) -> Encoded:
+    """Draw ``n`` random cities' answers directly as arrays, for tests and benchmarks.
+
+    Each answer is uniform over the item's options (checklists: each option ticked with
+    probability 1/2; numeric: uniform over the span of its thresholds or goalposts, widened by
+    half on each side); each answer is unknown with probability ``unknown_share``.
+
+    Parameters
+    ----------
+    definition : Definition
+    n : int
+        Number of cities, >= 0.
+    seed : int or numpy Generator, optional
+    unknown_share : float in [0, 1]
+
+    Examples
+    --------
+    >>> from icindex import load_definition
+    >>> synthetic_cities(load_definition("icc"), 1000, seed=1).codes.shape[0]
+    1000
+    """
+    rng = np.random.default_rng(seed)
+    layout = Layout.of(definition)
+    items = definition.items
+    n_options = np.array([len(items[i].options) for i in layout.coded], dtype=np.int64)
+    codes = (rng.random((n, len(n_options))) * n_options).astype(_code_dtype(definition))
+    widths = np.array([len(items[i].options) for i in layout.checklists], dtype=np.int64)
+    if np.any(widths > MAX_CHECKLIST_OPTIONS):
+        raise ResponseError(f"a checklist has more than {MAX_CHECKLIST_OPTIONS} options")
+    full = (np.int64(1) << widths) - 1
+    ticks = rng.integers(0, np.iinfo(np.int64).max, (n, len(widths)), dtype=np.int64) & full
+    spans = np.array([_numeric_span(items[i]) for i in layout.numeric]).reshape(-1, 2)
+    values = spans[:, 0] + rng.random((n, len(spans))) * (spans[:, 1] - spans[:, 0])
+    if unknown_share > 0:
+        codes[rng.random(codes.shape) < unknown_share] = UNKNOWN_CODE
+        ticks[rng.random(ticks.shape) < unknown_share] = UNKNOWN_CODE
+        values[rng.random(values.shape) < unknown_share] = np.nan
+    city_ids = np.char.add("city", np.arange(n).astype(str))
+    return Encoded(city_ids, layout, codes, ticks, values)
+
+
+def _numeric_span(item: object) -> tuple[float, float]:
+    marks = item.goalposts or item.thresholds  # type: ignore[attr-defined]
+    low, high = min(marks), max(marks)
+    margin = (high - low) / 2 or 1.0
+    return low - margin, high + margin

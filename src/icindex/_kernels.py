@@ -1,0 +1,116 @@
+"""Bare numpy kernels: arrays in, arrays out, no checking, no Python loop over cities.
+
+The public layer (:mod:`icindex._engine`) validates once and calls these.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["power_mean", "score_checklists", "score_coded", "score_goalposts", "score_thresholds"]
+
+FloatArray = NDArray[np.float64]
+
+
+def power_mean(values: FloatArray, weights: FloatArray, power: float) -> FloatArray:
+    r"""Weighted power means of groups of children, skipping NaN children and renormalising.
+
+    .. math::
+
+        M_p = \Big(\frac{\sum_i w_i x_i^p}{\sum_i w_i}\Big)^{1/p}, \qquad
+        M_0 = \exp\frac{\sum_i w_i \ln x_i}{\sum_i w_i}
+
+    where the sums run over the children that are not NaN. For ``p <= 0`` a known child of
+    value 0 with positive weight makes the mean 0.
+
+    Parameters
+    ----------
+    values : ndarray, shape (..., n, k)
+        Children's values for ``n`` units; NaN where missing. For ``p <= 0`` or a
+        non-integer ``p``, values must be >= 0.
+    weights : ndarray, shape (..., k, m)
+        ``weights[..., i, j]`` is child ``i``'s weight in parent ``j`` (0 when not its child).
+        Leading axes broadcast against those of ``values`` (many weight sets at once).
+    power : float
+        1 arithmetic, 0 geometric, -1 harmonic, anything else generalised.
+
+    Returns
+    -------
+    ndarray, shape (..., n, m)
+        NaN where no child with positive weight is known.
+    """
+    known = ~np.isnan(values)
+    present_weight = known.astype(np.float64) @ weights
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        if power == 1:
+            transformed = np.where(known, values, 0.0)
+        elif power == 0:
+            transformed = np.log(np.where(known & (values > 0), values, 1.0))
+        else:
+            transformed = np.where(known & (values != 0), values, 1.0) ** power
+            transformed = np.where(known & (values != 0), transformed, 0.0)
+        mean = (transformed @ weights) / present_weight
+        if power == 1:
+            result = mean
+        elif power == 0:
+            result = np.exp(mean)
+        else:
+            result = mean ** (1.0 / power)
+    if power <= 0:
+        zero_hit = (known & (values == 0)).astype(np.float64) @ (weights > 0) > 0
+        result = np.where(zero_hit, 0.0, result)
+    return np.where(present_weight > 0, result, np.nan)
+
+
+def score_coded(codes: NDArray[np.integer], table: FloatArray) -> FloatArray:
+    """Scores of yes_no and choice answers by table look-up.
+
+    Parameters
+    ----------
+    codes : int array, shape (n, c)
+        Option index per city and item, -1 for unknown.
+    table : ndarray, shape (c, width + 1)
+        ``table[j, o]`` is item ``j``'s score for option ``o``; the last column is NaN, so the
+        code -1 looks up NaN.
+    """
+    return table[np.arange(table.shape[0]), codes]
+
+
+def score_checklists(
+    ticks: NDArray[np.int64], option_points: FloatArray, low: FloatArray, high: FloatArray
+) -> FloatArray:
+    """Scores of checklist answers: ticked points summed, capped, rescaled to 0-100.
+
+    Parameters
+    ----------
+    ticks : int64 array, shape (n, c)
+        Bit mask of ticked options per city and checklist, -1 for unknown.
+    option_points : ndarray, shape (c, width)
+        Points of option ``o`` of checklist ``j`` (0 beyond its options).
+    low, high : ndarray, shape (c,)
+        Fewest points (0) and the cap.
+    """
+    bits = (ticks[..., None] >> np.arange(option_points.shape[1])) & 1
+    earned = np.einsum("ncb,cb->nc", bits.astype(np.float64), option_points)
+    scores = 100.0 * (np.minimum(earned, high) - low) / (high - low)
+    return np.where(ticks < 0, np.nan, scores)
+
+
+def score_thresholds(values: FloatArray, thresholds: FloatArray, table: FloatArray) -> FloatArray:
+    """Scores of numeric answers by ascending thresholds.
+
+    Parameters
+    ----------
+    values : ndarray, shape (n, c); NaN for unknown
+    thresholds : ndarray, shape (c, t), ascending per row, padded with +inf
+    table : ndarray, shape (c, t + 1), the score of each band
+    """
+    band = (values[..., None] >= thresholds).sum(axis=-1)
+    scores = table[np.arange(table.shape[0]), band]
+    return np.where(np.isnan(values), np.nan, scores)
+
+
+def score_goalposts(values: FloatArray, worst: FloatArray, best: FloatArray) -> FloatArray:
+    """Scores of numeric answers between goalposts: ``100 * clip((x - worst) / (best - worst))``."""
+    return 100.0 * np.clip((values - worst) / (best - worst), 0.0, 1.0)
