@@ -424,7 +424,7 @@ def _check_tree(
 
 
 def _check_references(
-    node_ids: set[str],
+    node_weight: dict[str, float],
     entry_ids: set[str],
     root: str,
     groups: list[tuple[str, Group]],
@@ -433,13 +433,46 @@ def _check_references(
 ) -> None:
     for where, group in groups:
         for member in group.members:
-            if member not in node_ids:
+            if member not in node_weight:
                 problems.append(f"{where}.members: names no node (got {member!r})")
+        if all(member in node_weight for member in group.members) and not any(
+            node_weight[member] > 0 for member in group.members
+        ):
+            problems.append(f"{where}.members: their weights are all zero")
     for where, variant in variants:
         for excluded in variant.exclude:
             if excluded == root or excluded not in entry_ids:
                 problems.append(
                     f"{where}.exclude: must name a node or item below the root (got {excluded!r})"
+                )
+
+
+def _check_variants_leave_weight(
+    entries: list[Node | Item], variants: list[tuple[str, Variant]], problems: Problems
+) -> None:
+    """Every node a variant keeps must keep a child with positive weight."""
+    parent_of = {entry.id: entry.parent for entry in entries}
+    for where, variant in variants:
+
+        def kept(
+            entry_id: str | None, left_out: frozenset[str] = frozenset(variant.exclude)
+        ) -> bool:
+            while entry_id is not None:
+                if entry_id in left_out:
+                    return False
+                entry_id = parent_of.get(entry_id)
+            return True
+
+        for node in (entry for entry in entries if isinstance(entry, Node)):
+            children = [e for e in entries if e.parent == node.id]
+            if (
+                kept(node.id)
+                and children
+                and not any(kept(child.id) and child.weight > 0 for child in children)
+            ):
+                problems.append(
+                    f"{where}.exclude: leaves node {node.id!r} with no weighted child "
+                    "(exclude the node itself instead)"
                 )
 
 
@@ -472,8 +505,16 @@ def _read_main(path: Path, problems: Problems) -> Definition | None:
     for name in ("facts", "groups", "variants"):
         _no_duplicates([entry.id for _, entry in found[name]], f"{path}: {name}", problems)
     _check_references(
-        node_ids, entry_ids, header["root"], found["groups"], found["variants"], problems
+        {node.id: node.weight for _, node in found["nodes"]},
+        entry_ids,
+        header["root"],
+        found["groups"],
+        found["variants"],
+        problems,
     )
+    if not problems:
+        everything = [entry for _, entry in [*found["nodes"], *found["items"]]]
+        _check_variants_leave_weight(everything, found["variants"], problems)
     if problems:
         return None
     nodes = [node for _, node in found["nodes"]]
@@ -492,12 +533,20 @@ def _read_main(path: Path, problems: Problems) -> Definition | None:
     )
 
 
-def _bundled_root() -> Path:
-    packaged = Path(str(resources.files("icindex"))) / "indicators"
+def shipped_folder(name: str) -> Path:
+    """A data folder shipped with icindex: ``indicators`` or ``examples/cities``.
+
+    An installed wheel holds them inside the package; a source checkout or an editable
+    install has them at the top of the repository.
+    """
+    packaged = Path(str(resources.files("icindex"))) / name
     if packaged.is_dir():
         return packaged
-    # A source checkout or editable install: the folder sits at the top of the repository.
-    return Path(__file__).resolve().parents[2] / "indicators"
+    return Path(__file__).resolve().parents[2] / name
+
+
+def _bundled_root() -> Path:
+    return shipped_folder("indicators")
 
 
 def bundled_definitions() -> tuple[str, ...]:

@@ -14,19 +14,12 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from ._arrays import array_field
+from ._arrays import array_field, optional_array_field
 from ._errors import ScoringError
 
 __all__ = ["Scores"]
 
 FloatArray = NDArray[np.float64]
-
-
-def _optional_array() -> Any:
-    field = array_field()
-    return attrs.field(
-        default=None, converter=attrs.converters.optional(field.converter), eq=field.eq
-    )
 
 
 @attrs.frozen
@@ -59,8 +52,8 @@ class Scores:
     kinds: tuple[str, ...]
     values: FloatArray = array_field()
     coverage: FloatArray = array_field()
-    lower: FloatArray | None = _optional_array()
-    upper: FloatArray | None = _optional_array()
+    lower: FloatArray | None = optional_array_field()
+    upper: FloatArray | None = optional_array_field()
     missing: str = "skip"
     definition_id: str = ""
     root: str = ""

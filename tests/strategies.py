@@ -1,0 +1,124 @@
+"""Hypothesis strategies: random definitions (built as objects) and random answers for them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import strategies as st
+
+from icindex import CityResponse, Definition, Group, Item, Node, Option, Variant
+
+weights = st.sampled_from([0.0, 0.5, 1.0, 1.5, 2.0, 3.0])
+positive_weights = st.sampled_from([0.5, 1.0, 2.0, 3.0])
+points = st.sampled_from([0.0, 0.5, 1.0, 2.0, 3.0])
+methods = st.sampled_from(
+    [
+        ("amean", None),
+        ("gmean", None),
+        ("hmean", None),
+        ("genmean", 2.0),
+        ("genmean", -0.5),
+        ("genmean", 0.5),
+    ]
+)
+
+
+@st.composite
+def items(draw: st.DrawFn, item_id: str, parent: str, weight: float) -> Item:
+    """One item of any kind, whose best answer earns more than its worst."""
+    kind = draw(st.sampled_from(["yes_no", "choice", "checklist", "numeric"]))
+    common: dict[str, Any] = {
+        "id": item_id,
+        "parent": parent,
+        "kind": kind,
+        "question": f"Question {item_id}?",
+        "weight": weight,
+    }
+    if kind == "yes_no":
+        yes, no = draw(st.sampled_from([(1.0, 0.0), (0.0, 1.0), (2.0, 0.5)]))
+        return Item(**common, options=(Option("yes", "Yes", yes), Option("no", "No", no)))
+    if kind in ("choice", "checklist"):
+        count = draw(st.integers(2 if kind == "choice" else 1, 5))
+        values = draw(
+            st.lists(points, min_size=count, max_size=count).filter(
+                lambda v: max(v) > min(v) if kind == "choice" else sum(v) > 0
+            )
+        )
+        options = tuple(Option(f"o{j}", f"Option {j}", v) for j, v in enumerate(values))
+        cap = None
+        if kind == "checklist":
+            cap = draw(st.one_of(st.none(), st.sampled_from([0.5, 1.0, 2.0, 4.0])))
+        return Item(**common, options=options, cap=cap)
+    if draw(st.booleans()):
+        worst, best = draw(st.sampled_from([(0.0, 50.0), (10.0, 0.0), (-5.0, 5.0)]))
+        return Item(**common, unit="u", goalposts=(worst, best))
+    count = draw(st.integers(1, 4))
+    thresholds = tuple(
+        float(t)
+        for t in sorted(draw(st.sets(st.integers(-10, 30), min_size=count, max_size=count)))
+    )
+    values = draw(
+        st.lists(points, min_size=count + 1, max_size=count + 1).filter(lambda v: max(v) > min(v))
+    )
+    return Item(**common, unit="u", thresholds=thresholds, points=tuple(values))
+
+
+@st.composite
+def definitions(draw: st.DrawFn, max_children: int = 4, max_depth: int = 3) -> Definition:
+    """A random valid definition: a tree of nodes and items of any depth, groups and variants."""
+    nodes: list[Node] = []
+    found: list[Item] = []
+    counter = iter(range(10_000))
+
+    def grow(node_id: str, parent: str | None, depth: int, weight: float) -> None:
+        method, p = draw(methods)
+        nodes.append(Node(node_id, f"Node {node_id}", parent, weight, method, p))
+        count = draw(st.integers(1, max_children))
+        child_weights = draw(st.lists(weights, min_size=count, max_size=count).filter(any))
+        for w in child_weights:
+            child_id = f"e{next(counter)}"
+            if depth < max_depth and draw(st.integers(0, 2)) == 0:
+                grow(child_id, node_id, depth + 1, w)
+            else:
+                found.append(draw(items(child_id, node_id, w)))
+
+    grow("root", None, 1, 1.0)
+    below_root = [e for e in [*nodes, *found] if e.parent == "root"]
+    groups: tuple[Group, ...] = ()
+    if len(nodes) > 1:
+        members = tuple(n.id for n in nodes[1:3])
+        members = members if any(n.weight > 0 for n in nodes[1:3]) else (nodes[0].id,)
+        method, p = draw(methods)
+        groups = (Group("grp", "A group", members, method, p),)
+    # Leave out the root's first child, when another child keeps some weight.
+    keeps_weight = any(e.weight > 0 for e in below_root[1:])
+    variants = (Variant("var", "A variant", exclude=(below_root[0].id,)),) if keeps_weight else ()
+    return Definition(
+        "random", "Random", "root", tuple(nodes), tuple(found), groups=groups, variants=variants
+    )
+
+
+def answer_for(draw: st.DrawFn, item: Item) -> object:
+    """A random valid answer to ``item``."""
+    if item.kind in ("yes_no", "choice"):
+        return draw(st.sampled_from(item.option_ids))
+    if item.kind == "checklist":
+        return tuple(o for o in item.option_ids if draw(st.booleans()))
+    return draw(st.floats(-20, 60, allow_nan=False).map(lambda x: round(x, 2)))
+
+
+@st.composite
+def cities(
+    draw: st.DrawFn, definition: Definition, max_cities: int = 6, unknown: bool = True
+) -> list[CityResponse]:
+    """Random cities answering ``definition``; each answer possibly unknown."""
+    count = draw(st.integers(1, max_cities))
+    result = []
+    for c in range(count):
+        answers = {}
+        for item in definition.items:
+            if unknown and draw(st.integers(0, 3)) == 0:
+                continue
+            answers[item.id] = answer_for(draw, item)
+        result.append(CityResponse(id=f"c{c}", name=f"City {c}", answers=answers))
+    return result
