@@ -183,7 +183,10 @@ def _better(item: icindex.Item, answer):
     if item.goalposts is not None:
         worst, best = item.goalposts
         return answer + (1.0 if best > worst else -1.0) * 7.5
-    return answer + 6.0
+    band = sum(1 for t in item.thresholds if answer >= t)
+    starts = [item.thresholds[0] - 1.0, *item.thresholds]
+    better = [starts[b] for b, p in enumerate(item.points) if p > item.points[band]]
+    return better[0] if better else None
 
 
 @given(data=st.data())
@@ -220,16 +223,24 @@ def test_reordering_cities_reorders_results_only(data):
     second = icindex.score(definition, [responses[i] for i in order], missing="bounds")
     assert second.city_ids.tolist() == [first.city_ids[i] for i in order]
     for name in ("values", "coverage", "lower", "upper"):
-        np.testing.assert_array_equal(getattr(second, name), getattr(first, name)[list(order)])
+        # BLAS may round a row differently at another position: equal to the last bits.
+        np.testing.assert_allclose(
+            getattr(second, name), getattr(first, name)[list(order)], rtol=1e-12, atol=1e-12
+        )
 
 
 @given(chunk=st.integers(1, 7), seed=st.integers(0, 2**16))
 def test_chunk_size_does_not_change_results(tiny, chunk, seed):
-    """Scoring in chunks of any size gives exactly the same arrays as one chunk."""
+    """Scoring in chunks of any size gives the same scores as one chunk, up to rounding.
+
+    (BLAS may sum a one-row product in another order, so the last bits can differ.)
+    """
     encoded = icindex.synthetic_cities(tiny, 23, seed=seed, unknown_share=0.3)
     whole = icindex.score(tiny, encoded, missing="bounds")
     parts = icindex.score(tiny, encoded, missing="bounds", chunk_size=chunk)
-    assert parts == whole
+    assert parts.city_ids.tolist() == whole.city_ids.tolist()
+    for name in ("values", "coverage", "lower", "upper"):
+        np.testing.assert_allclose(getattr(parts, name), getattr(whole, name), rtol=1e-12)
 
 
 def test_icc_scores_synthetic_cities_in_range(icc):

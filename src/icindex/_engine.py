@@ -289,7 +289,8 @@ def score(
         With ``skip`` and ``bounds``: the known weight share below which a node's ``skip``
         score becomes NaN. With the default 0 a node is NaN only when nothing under it is known.
     chunk_size : int, optional
-        Cities scored at once (default 65,536); results do not depend on it.
+        Cities scored at once (default 65,536); results do not depend on it (beyond the last
+        bits of rounding in BLAS).
 
     Returns
     -------
