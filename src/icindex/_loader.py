@@ -212,6 +212,7 @@ def _read_options(raw: Any, where: str, problems: Problems, least: int) -> tuple
         problems.append(f"{where}.options: must be an array of at least {least} option tables")
         return ()
     options = []
+    before = len(problems)
     for index, raw_option in enumerate(raw):
         at = f"{where}.{_label('options', index, raw_option)}"
         clean = _read_table(raw_option, _OPTION, at, problems)
@@ -221,7 +222,8 @@ def _read_options(raw: Any, where: str, problems: Problems, least: int) -> tuple
             problems.append(f"{at}.id: {clean['id']!r} is reserved (it means no answer)")
         options.append(Option(clean["id"], clean["label"], clean["points"]))
     _no_duplicates([option.id for option in options], f"{where}.options", problems)
-    return tuple(options)
+    # A bad option makes the item unusable; checking it further would only echo the problem.
+    return tuple(options) if len(problems) == before else ()
 
 
 def _read_numeric_scale(clean: dict[str, Any], where: str, problems: Problems) -> bool:
@@ -391,10 +393,15 @@ def _check_tree(
     main: Path,
     problems: Problems,
 ) -> None:
+    """Duplicate ids, the root, parents, cycles, and nodes' children and their weights."""
     entries: list[tuple[str, Node | Item]] = [*nodes, *items]
     node_ids = {node.id for _, node in nodes}
     item_ids = {item.id for _, item in items}
-    _no_duplicates([entry.id for _, entry in entries], f"{main}: nodes and items", problems)
+    first_seen: dict[str, str] = {}
+    for where, entry in entries:
+        if entry.id in first_seen:
+            problems.append(f"{where}.id: duplicate id (first at {first_seen[entry.id]})")
+        first_seen.setdefault(entry.id, where)
     if root not in node_ids:
         problems.append(f"{main}: root: must name a node (got {root!r})")
     for where, entry in entries:

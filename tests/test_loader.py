@@ -1,0 +1,246 @@
+"""Loading and validating definitions: every problem is a DefinitionError naming file and key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import icindex
+from tests.conftest import DATA, REPO
+
+MAIN = """schema_version = 1
+id = "t"
+name = "T"
+root = "index"
+include = ["area.toml"]
+
+[[nodes]]
+id = "index"
+name = "Index"
+"""
+AREA = """schema_version = 1
+
+[[nodes]]
+id = "area"
+name = "Area"
+parent = "index"
+
+[[items]]
+id = "office"
+parent = "area"
+kind = "yes_no"
+question = "Is there an office?"
+
+[[items]]
+id = "level"
+parent = "area"
+kind = "choice"
+question = "How far?"
+options = [{ id = "low", label = "Low", points = 0 }, { id = "high", label = "High", points = 2 }]
+"""
+
+
+def write(folder: Path, main: str = MAIN, area: str = AREA) -> Path:
+    (folder / "index.toml").write_text(main, encoding="utf-8")
+    (folder / "area.toml").write_text(area, encoding="utf-8")
+    return folder
+
+
+def problems_of(folder: Path) -> tuple[str, ...]:
+    with pytest.raises(icindex.DefinitionError) as caught:
+        icindex.load_definition(folder)
+    return caught.value.problems
+
+
+def test_a_valid_definition_loads(tmp_path):
+    """The minimal definition loads with its nodes, items and options in file order."""
+    definition = icindex.load_definition(write(tmp_path))
+    assert [n.id for n in definition.nodes] == ["index", "area"]
+    assert [i.id for i in definition.items] == ["office", "level"]
+    assert definition.item("level").point_range == (0.0, 2.0)
+    assert definition.item("office").option_ids == ("yes", "no")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where", "message"),
+    [
+        (
+            'question = "How far?"',
+            'question = "How far?"\nwieght = 2',
+            "items['level']",
+            "unknown key 'wieght'",
+        ),
+        ('id = "level"', 'id = "office"', "items['office'].id", "duplicate id (first at"),
+        (
+            'question = "How far?"',
+            'question = "How far?"\nweight = -1',
+            "items['level'].weight",
+            "must be a number >= 0 (got -1)",
+        ),
+        ("points = 2", "points = nan", "options['high'].points", "must be a finite number"),
+        ("points = 2", "points = 0", "items['level']", "best answer must earn more"),
+        ('kind = "choice"', 'kind = "slider"', "items['level'].kind", "got 'slider'"),
+        (
+            'name = "Area"',
+            'name = "Area"\nmethod = "median"',
+            "nodes['area'].method",
+            "got 'median'",
+        ),
+        (
+            'name = "Area"',
+            'name = "Area"\nmethod = "genmean"',
+            "nodes['area'].p",
+            "genmean needs a power p",
+        ),
+        (
+            'parent = "area"\nkind = "yes_no"',
+            'parent = "aera"\nkind = "yes_no"',
+            "items['office'].parent",
+            "names no node (got 'aera')",
+        ),
+        (
+            'question = "Is there an office?"',
+            'question = "Is there an office?"\nweight = 0',
+            "nodes['area']",
+            None,
+        ),
+        ('id = "low"', 'id = "unknown"', "options['unknown'].id", "is reserved"),
+        ('question = "Is there an office?"', "", "items['office']", "missing key 'question'"),
+    ],
+)
+def test_malformed_definition_names_file_and_key(tmp_path, old, new, where, message):
+    """Each kind of mistake in an included file is reported with the file and the key path."""
+    area = AREA.replace(old, new, 1)
+    if "weight = 0" in new:  # both children at weight 0
+        area = area.replace('question = "How far?"', 'question = "How far?"\nweight = 0')
+        message = "weights of its children are all zero"
+    problems = problems_of(write(tmp_path, area=area))
+    assert any(
+        str(tmp_path / "area.toml") in p and where in p and message in p for p in problems
+    ), problems
+
+
+def test_unordered_thresholds_and_wrong_points_length_are_both_reported(tmp_path):
+    """A numeric item with unordered thresholds and too few points yields both problems at once."""
+    area = (
+        AREA
+        + """
+[[items]]
+id = "count"
+parent = "area"
+kind = "numeric"
+question = "How many?"
+thresholds = [5, 1]
+points = [0, 1]
+"""
+    )
+    problems = problems_of(write(tmp_path, area=area))
+    assert any("thresholds: must be strictly ascending (got [5.0, 1.0])" in p for p in problems)
+    assert any("points: must have one more entry than thresholds, 3 (got 2)" in p for p in problems)
+
+
+def test_every_problem_is_listed_not_just_the_first(tmp_path):
+    """Three independent mistakes in two files give three problems."""
+    main = MAIN.replace('name = "T"', 'name = "T"\ncolour = "red"')
+    area = AREA.replace('kind = "yes_no"', 'kind = "yes-no"').replace("points = 2", "points = -2")
+    problems = problems_of(write(tmp_path, main=main, area=area))
+    assert len(problems) == 3
+    assert "3 problems" in str(icindex.DefinitionError(list(problems)))
+
+
+@pytest.mark.parametrize(
+    ("addition", "message"),
+    [
+        (
+            '[[groups]]\nid = "g"\nname = "G"\nmembers = ["nowhere"]\n',
+            "names no node (got 'nowhere')",
+        ),
+        (
+            '[[variants]]\nid = "v"\nname = "V"\nexclude = ["index"]\n',
+            "below the root (got 'index')",
+        ),
+        (
+            '[[variants]]\nid = "v"\nname = "V"\nexclude = ["office", "level"]\n',
+            "leaves node 'area' with no weighted child",
+        ),
+        ('[[facts]]\nid = "pop"\nname = "P"\ntype = "float"\n', "type: must be one of"),
+    ],
+)
+def test_dangling_references_in_main_file(tmp_path, addition, message):
+    """Groups, variants and facts that name nothing or the wrong thing are reported."""
+    problems = problems_of(write(tmp_path, main=MAIN + addition))
+    assert any(str(tmp_path / "index.toml") in p and message in p for p in problems), problems
+
+
+def test_cycle_in_parents_is_reported(tmp_path):
+    """Two nodes that are each other's parent form a reported cycle."""
+    area = AREA + '\n[[nodes]]\nid = "x"\nname = "X"\nparent = "y"\n'
+    area += '\n[[nodes]]\nid = "y"\nname = "Y"\nparent = "x"\n'
+    area += '\n[[items]]\nid = "q"\nparent = "x"\nkind = "yes_no"\nquestion = "Q?"\n'
+    problems = problems_of(write(tmp_path, area=area))
+    assert any("cycle" in p for p in problems), problems
+
+
+def test_bad_toml_and_missing_files_are_definition_errors(tmp_path):
+    """Unparseable TOML and a missing included file are reported with their paths."""
+    write(tmp_path, area="this is = = not toml")
+    assert any("area.toml: not valid TOML" in p for p in problems_of(tmp_path))
+    (tmp_path / "area.toml").unlink()
+    assert any("area.toml: file not found" in p for p in problems_of(tmp_path))
+
+
+def test_wrong_schema_version_is_reported(tmp_path):
+    """schema_version other than 1 is a problem naming the file."""
+    problems = problems_of(
+        write(tmp_path, main=MAIN.replace("schema_version = 1", "schema_version = 2"))
+    )
+    assert any("index.toml: schema_version: must be 1 (got 2)" in p for p in problems)
+
+
+def test_unknown_name_is_a_definition_error():
+    """A name that is neither a path nor a bundled definition lists the bundled ones."""
+    with pytest.raises(icindex.DefinitionError, match="bundled: icc"):
+        icindex.load_definition("no-such-index")
+
+
+@pytest.mark.parametrize(
+    "folder", sorted(p.parent for p in (REPO / "indicators").glob("*/index.toml")), ids=str
+)
+def test_every_bundled_definition_loads_and_validates(folder):
+    """Every definition in indicators/ loads without a problem."""
+    assert icindex.validate_paths([folder]) == {str(folder): ()}
+
+
+def test_test_definitions_load():
+    """The test fixture definition loads too."""
+    assert icindex.load_definition(DATA / "tiny").id == "tiny"
+
+
+def test_icc_has_the_public_structure(icc):
+    """The ICC re-creation has 17 indicators, >= 85 items, >= 4 per indicator, lens and variants."""
+    indicators = [n.id for n in icc.nodes if n.parent == icc.root]
+    assert len(indicators) == 17
+    assert len(icc.items) >= 85
+    assert all(len(icc.items_under(i)) >= 4 for i in indicators)
+    lens = next(g for g in icc.groups if g.id == "intercultural_lens")
+    assert len(lens.members) == 6
+    assert {v.id: v.exclude for v in icc.variants}["core"] == ("participation", "interaction")
+    for required in (
+        "welcoming_one_stop_service",
+        "education_childcare_fees",
+        "anti_discrimination_human_rights_decree",
+    ):
+        assert icc.item(required)
+
+
+def test_icc_questions_are_unique_plain_sentences(icc):
+    """Every ICC question is a distinct question ending with a question mark."""
+    questions = [item.question for item in icc.items]
+    assert len(set(questions)) == len(questions)
+    assert all(q.strip().endswith("?") for q in questions)
+
+
+def test_bundled_definitions_lists_icc():
+    """bundled_definitions() names the ICC definition."""
+    assert "icc" in icindex.bundled_definitions()
