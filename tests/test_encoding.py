@@ -1,0 +1,58 @@
+"""Encoding answers into compact arrays."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import icindex
+from tests.conftest import DATA
+
+
+def test_encode_golden_city(tiny):
+    """golden.toml encodes to option codes, a tick mask and floats; unknown is the sentinel."""
+    cities = icindex.read_responses(
+        [DATA / "cities" / "golden.toml", DATA / "cities" / "partial.toml"], tiny
+    )
+    encoded = icindex.encode(tiny, cities)
+    assert encoded.layout.item_ids[encoded.layout.coded[0]] == "welcome_office"
+    # coded items: welcome_office (yes=0), welcome_languages (few=1), rights_decree (yes=0)
+    np.testing.assert_array_equal(encoded.codes, [[0, 1, 0], [-1, 0, 1]])
+    assert encoded.codes.dtype == np.int8
+    np.testing.assert_array_equal(encoded.ticks, [[0b010], [-1]])  # tour is option 1
+    np.testing.assert_array_equal(encoded.values, [[20.0, 7.0], [60.0, np.nan]])
+    assert encoded.city_ids.tolist() == ["golden", "partial"]
+
+
+def test_encoded_arrays_are_read_only(tiny):
+    """Encoded arrays cannot be written to."""
+    encoded = icindex.synthetic_cities(tiny, 3, seed=0)
+    with pytest.raises(ValueError, match="read-only"):
+        encoded.codes[0, 0] = 1
+
+
+def test_synthetic_cities_are_reproducible_and_valid(icc):
+    """The same seed gives the same cities; codes stay within each item's options."""
+    first = icindex.synthetic_cities(icc, 500, seed=7, unknown_share=0.2)
+    assert first == icindex.synthetic_cities(icc, 500, seed=7, unknown_share=0.2)
+    widths = np.array([len(icc.items[i].options) for i in first.layout.coded])
+    assert np.all(first.codes < widths) and np.all(first.codes >= -1)
+    share = np.mean(first.codes == -1)
+    assert 0.15 < share < 0.25
+
+
+def test_take_selects_rows(tiny):
+    """take() keeps the chosen cities and their rows."""
+    encoded = icindex.synthetic_cities(tiny, 10, seed=1)
+    part = encoded.take(np.array([3, 1]))
+    assert part.city_ids.tolist() == ["city3", "city1"]
+    np.testing.assert_array_equal(part.values, encoded.values[[3, 1]])
+
+
+def test_mismatched_shapes_and_duplicate_ids_are_errors(tiny):
+    """Building Encoded with a wrong shape or repeated city ids raises ResponseError."""
+    good = icindex.synthetic_cities(tiny, 2, seed=1)
+    with pytest.raises(icindex.ResponseError, match="expected shape"):
+        icindex.Encoded(good.city_ids, good.layout, good.codes[:, :1], good.ticks, good.values)
+    with pytest.raises(icindex.ResponseError, match="unique"):
+        icindex.Encoded(np.array(["a", "a"]), good.layout, good.codes, good.ticks, good.values)
