@@ -16,22 +16,92 @@ __all__ = [
     "AGGREGATION_METHODS",
     "FACT_TYPES",
     "ITEM_KINDS",
+    "NORMALISE_METHODS",
+    "NORMALISE_PARAMETERS",
     "ROLES",
     "Definition",
     "Fact",
     "Group",
     "Item",
     "Node",
+    "Normalisation",
     "Option",
     "Variant",
 ]
 
-ITEM_KINDS = ("yes_no", "choice", "checklist", "numeric")
+ITEM_KINDS = ("yes_no", "choice", "checklist", "numeric", "indicator")
 AGGREGATION_METHODS = ("amean", "gmean", "hmean", "genmean")
 ROLES = ("input", "impact")
 FACT_TYPES = ("integer", "number", "text", "boolean")
 
-ItemKind = Literal["yes_no", "choice", "checklist", "numeric"]
+ItemKind = Literal["yes_no", "choice", "checklist", "numeric", "indicator"]
+
+# Normaliser -> the parameters it reads (the keys its TOML table may have besides `method`).
+NORMALISE_PARAMETERS: dict[str, tuple[str, ...]] = {
+    "none": (),
+    "minmax": ("range",),
+    "zscore": ("mean", "sd"),
+    "goalposts": ("low", "high", "truncate", "range"),
+    "rank": (),
+    "percentile": ("range",),
+    "distance": ("target", "cap", "range"),
+    "fixed": ("low", "high", "range"),
+}
+NORMALISE_METHODS = tuple(NORMALISE_PARAMETERS)
+
+
+@attrs.frozen
+class Normalisation:
+    """How an indicator's values are brought onto a common scale (see ``docs/composite.md``).
+
+    Bounds and targets are given on the indicator's own scale, before its direction is applied.
+
+    Attributes
+    ----------
+    method : str
+        One of :data:`NORMALISE_METHODS`.
+    range : (float, float)
+        The output scale of ``minmax``, ``goalposts``, ``percentile``, ``distance`` and
+        ``fixed``, lowest first.
+    mean, sd : float
+        The mean and standard deviation ``zscore`` produces.
+    low, high : float or None
+        ``goalposts``: the bounds; ``fixed``: the ends of the scale the values already have.
+    truncate : bool
+        ``goalposts``: clip values beyond the bounds to the ends of ``range``.
+    target : float or None
+        ``distance``: the target (the indicator's own ``target`` when None).
+    cap : bool
+        ``distance``: values beyond the target score like the target.
+    """
+
+    method: str = "minmax"
+    range: tuple[float, float] = (0.0, 100.0)
+    mean: float = 0.0
+    sd: float = 1.0
+    low: float | None = None
+    high: float | None = None
+    truncate: bool = True
+    target: float | None = None
+    cap: bool = False
+
+    def problems(self) -> list[str]:
+        """What is wrong with these settings, one sentence each (empty when they are usable)."""
+        if self.method not in NORMALISE_PARAMETERS:
+            return [f"method must be one of {list(NORMALISE_METHODS)} (got {self.method!r})"]
+        found = []
+        if not self.range[0] < self.range[1]:
+            found.append(f"range must be [lowest, highest], lowest first (got {list(self.range)})")
+        if self.method == "zscore" and not self.sd > 0:
+            found.append(f"sd must be > 0 (got {self.sd!r})")
+        if self.method in ("goalposts", "fixed") and (
+            self.low is None or self.high is None or not self.low < self.high
+        ):
+            found.append(
+                f"{self.method} needs low and high with low < high "
+                f"(got low={self.low!r}, high={self.high!r})"
+            )
+        return found
 
 
 @attrs.frozen
@@ -48,7 +118,9 @@ class Item:
     """A question: a leaf of the tree whose answer earns points.
 
     ``yes_no`` items are stored as two options, ``yes`` and ``no``, so that they encode and score
-    exactly like ``choice`` items.
+    exactly like ``choice`` items. An ``indicator`` is a raw number measured per unit (a share, a
+    count): its ``question`` holds its name, ``direction`` says whether higher is better (1) or
+    worse (-1), and ``normalise``, when set, overrides the normaliser chosen for the whole index.
     """
 
     id: str
@@ -64,6 +136,10 @@ class Item:
     thresholds: tuple[float, ...] = ()
     points: tuple[float, ...] = ()
     goalposts: tuple[float, float] | None = None
+    direction: int = 1
+    target: float | None = None
+    normalise: Normalisation | None = None
+    denominator: str = ""
 
     @property
     def option_ids(self) -> tuple[str, ...]:
@@ -72,7 +148,12 @@ class Item:
 
     @property
     def point_range(self) -> tuple[float, float]:
-        """The fewest and the most points any answer can earn (goalposts: 0 and 1)."""
+        """The fewest and the most points any answer can earn (goalposts: 0 and 1).
+
+        An ``indicator`` earns no points (it is normalised across units): ``ValueError``.
+        """
+        if self.kind == "indicator":
+            raise ValueError(f"item {self.id!r} is an indicator: it has no point range")
         if self.kind in ("yes_no", "choice"):
             values = [option.points for option in self.options]
             return min(values), max(values)

@@ -19,12 +19,15 @@ from ._definition import (
     AGGREGATION_METHODS,
     FACT_TYPES,
     ITEM_KINDS,
+    NORMALISE_METHODS,
+    NORMALISE_PARAMETERS,
     ROLES,
     Definition,
     Fact,
     Group,
     Item,
     Node,
+    Normalisation,
     Option,
     Variant,
 )
@@ -59,6 +62,26 @@ _ITEM_KEYS_BY_KIND: dict[str, dict[str, tuple[str, bool, Any]]] = {
         "points": ("numbers", False, None),
         "goalposts": ("numbers", False, None),
     },
+    # An indicator is labelled by `name` and has no `question` (see _read_indicator).
+    "indicator": {
+        "name": ("string", True, None),
+        "unit": ("string", False, ""),
+        "direction": ("direction", False, 1),
+        "target": ("number", False, None),
+        "normalise": ("normalise", False, None),
+        "denominator": ("id", False, ""),
+    },
+}
+# Parameter of a `normalise` table -> its checker.
+_NORMALISE_KEYS = {
+    "range": "numbers",
+    "mean": "number",
+    "sd": "number",
+    "low": "number",
+    "high": "number",
+    "truncate": "boolean",
+    "target": "number",
+    "cap": "boolean",
 }
 _NODE = {
     "id": ("id", True, None),
@@ -133,6 +156,28 @@ def _check_yes_no_points(value: Any) -> tuple[Any, str | None]:
     return (value, None) if ok else (None, "a table {yes = points, no = points}, points >= 0")
 
 
+def _check_normalise(value: Any) -> tuple[Any, str | None]:
+    method = value.get("method") if isinstance(value, dict) else None
+    if not isinstance(method, str) or method not in NORMALISE_PARAMETERS:
+        return None, f"a table whose method is one of {list(NORMALISE_METHODS)}"
+    allowed = NORMALISE_PARAMETERS[method]
+    unknown = sorted(value.keys() - {"method", *allowed})
+    if unknown:
+        return None, f"a {method} table with keys among {['method', *allowed]} (unknown {unknown})"
+    fields: dict[str, Any] = {}
+    for key in allowed:
+        if key in value:
+            clean, expected = _CHECKERS[_NORMALISE_KEYS[key]](value[key])
+            if expected is not None:
+                return None, f"a table whose {key} is {expected}"
+            fields[key] = clean
+    if len(fields.get("range", (0, 1))) != 2:
+        return None, "a table whose range is [lowest, highest]"
+    normalisation = Normalisation(method, **fields)
+    found = normalisation.problems()
+    return (None, f"a valid {method} table: {'; '.join(found)}") if found else (normalisation, None)
+
+
 # Checker name -> function returning (clean value, None) or (None, what was expected).
 _CHECKERS: dict[str, Callable[[Any], tuple[Any, str | None]]] = {
     "string": lambda v: (v, None) if isinstance(v, str) else (None, "a string"),
@@ -149,6 +194,9 @@ _CHECKERS: dict[str, Callable[[Any], tuple[Any, str | None]]] = {
     ),
     "options": lambda v: (v, None) if isinstance(v, list) else (None, "an array of option tables"),
     "yes_no_points": _check_yes_no_points,
+    "boolean": lambda v: (v, None) if isinstance(v, bool) else (None, "true or false"),
+    "direction": lambda v: (int(v), None) if _is_number(v) and v in (1, -1) else (None, "1 or -1"),
+    "normalise": _check_normalise,
 }
 
 
@@ -262,6 +310,8 @@ def _read_item(raw: Any, where: str, problems: Problems) -> Item | None:
     if isinstance(raw, dict) and not (isinstance(kind, str) and kind in ITEM_KINDS):
         problems.append(f"{where}.kind: must be one of {list(ITEM_KINDS)} (got {kind!r})")
         return None
+    if kind == "indicator":
+        return _read_indicator(raw, where, problems)
     spec = {**_ANY_ITEM, **_ITEM_KEYS_BY_KIND[kind]} if isinstance(kind, str) else _ANY_ITEM
     clean = _read_table(raw, spec, where, problems)
     if clean is None or not _one_of(clean["role"], ROLES, f"{where}.role", problems):
@@ -299,6 +349,28 @@ def _read_item(raw: Any, where: str, problems: Problems) -> Item | None:
         )
         return None
     return item
+
+
+def _read_indicator(raw: Any, where: str, problems: Problems) -> Item | None:
+    """An ``indicator`` item: a raw number per unit, named by ``name`` (it asks no question)."""
+    common = {key: entry for key, entry in _ANY_ITEM.items() if key != "question"}
+    clean = _read_table(raw, {**common, **_ITEM_KEYS_BY_KIND["indicator"]}, where, problems)
+    if clean is None or not _one_of(clean["role"], ROLES, f"{where}.role", problems):
+        return None
+    normalise = clean["normalise"]
+    no_target = clean["target"] is None and (normalise is None or normalise.target is None)
+    if no_target and normalise is not None and normalise.method == "distance":
+        problems.append(f"{where}.normalise: distance needs a target, here or in the item")
+        return None
+    return Item(
+        **{key: clean[key] for key in common},
+        question=clean["name"],
+        unit=clean["unit"],
+        direction=clean["direction"],
+        target=clean["target"],
+        normalise=normalise,
+        denominator=clean["denominator"],
+    )
 
 
 def _read_node(raw: Any, where: str, problems: Problems) -> Node | None:
