@@ -1,4 +1,8 @@
-"""Read-only numpy array fields for frozen attrs classes."""
+"""Read-only numpy array fields for frozen attrs classes.
+
+Use as ``attrs.field(converter=readonly, eq=ARRAY_EQ)`` (or the optional pair), written out at
+each field so that mypy's attrs plugin sees the fields.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-__all__ = ["array_field", "optional_array_field", "readonly"]
+__all__ = ["ARRAY_EQ", "OPTIONAL_ARRAY_EQ", "optional_readonly", "readonly"]
 
 
 def readonly(array: Any) -> Any:
@@ -17,18 +21,16 @@ def readonly(array: Any) -> Any:
     return view
 
 
-def array_field() -> Any:
-    """An attrs field that stores a read-only array and compares with ``np.array_equal``."""
-    return attrs.field(converter=readonly, eq=attrs.cmp_using(eq=_equal_nan))
+def optional_readonly(array: Any) -> Any:
+    """:func:`readonly`, passing None through."""
+    return None if array is None else readonly(array)
 
 
-def optional_array_field() -> Any:
-    """Like :func:`array_field`, but None (the default) is allowed."""
-    return attrs.field(
-        default=None,
-        converter=attrs.converters.optional(readonly),
-        eq=attrs.cmp_using(eq=_equal_or_both_none),
-    )
+def _equal_nan(a: Any, b: Any) -> bool:
+    a, b = np.asarray(a), np.asarray(b)
+    if a.dtype.kind in "fc" and b.dtype.kind in "fc":
+        return bool(np.array_equal(a, b, equal_nan=True))
+    return bool(np.array_equal(a, b))
 
 
 def _equal_or_both_none(a: Any, b: Any) -> bool:
@@ -37,8 +39,5 @@ def _equal_or_both_none(a: Any, b: Any) -> bool:
     return _equal_nan(a, b)
 
 
-def _equal_nan(a: Any, b: Any) -> bool:
-    a, b = np.asarray(a), np.asarray(b)
-    if a.dtype.kind in "fc" and b.dtype.kind in "fc":
-        return bool(np.array_equal(a, b, equal_nan=True))
-    return bool(np.array_equal(a, b))
+ARRAY_EQ = attrs.cmp_using(eq=_equal_nan)
+OPTIONAL_ARRAY_EQ = attrs.cmp_using(eq=_equal_or_both_none)

@@ -17,7 +17,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from ._arrays import array_field as _array_field
+from ._arrays import ARRAY_EQ, readonly
 from ._definition import Definition
 from ._errors import ResponseError
 from ._responses import CityResponse
@@ -41,9 +41,9 @@ class Layout:
     """
 
     item_ids: tuple[str, ...]
-    coded: NDArray[np.intp] = _array_field()  # type: ignore[assignment]
-    checklists: NDArray[np.intp] = _array_field()  # type: ignore[assignment]
-    numeric: NDArray[np.intp] = _array_field()  # type: ignore[assignment]
+    coded: NDArray[np.intp] = attrs.field(converter=readonly, eq=ARRAY_EQ)
+    checklists: NDArray[np.intp] = attrs.field(converter=readonly, eq=ARRAY_EQ)
+    numeric: NDArray[np.intp] = attrs.field(converter=readonly, eq=ARRAY_EQ)
 
     @classmethod
     def of(cls, definition: Definition) -> Layout:
@@ -74,11 +74,11 @@ class Encoded:
     values : ndarray of float64, shape (n, len(layout.numeric))
     """
 
-    city_ids: NDArray[np.str_] = _array_field()  # type: ignore[assignment]
+    city_ids: NDArray[np.str_] = attrs.field(converter=readonly, eq=ARRAY_EQ)
     layout: Layout
-    codes: NDArray[np.integer] = _array_field()  # type: ignore[assignment]
-    ticks: NDArray[np.int64] = _array_field()  # type: ignore[assignment]
-    values: NDArray[np.float64] = _array_field()  # type: ignore[assignment]
+    codes: NDArray[np.integer] = attrs.field(converter=readonly, eq=ARRAY_EQ)
+    ticks: NDArray[np.int64] = attrs.field(converter=readonly, eq=ARRAY_EQ)
+    values: NDArray[np.float64] = attrs.field(converter=readonly, eq=ARRAY_EQ)
 
     def __attrs_post_init__(self) -> None:
         n = len(self.city_ids)
@@ -157,7 +157,7 @@ def encode(definition: Definition, cities: Sequence[CityResponse]) -> Encoded:
             options = option_index[position[item_id]]
             if array == "codes":
                 codes[row, column] = options[str(answer)]
-            elif array == "ticks":
+            elif array == "ticks" and isinstance(answer, tuple):
                 ticks[row, column] = sum(1 << options[o] for o in answer)
             else:
                 values[row, column] = answer

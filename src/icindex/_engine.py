@@ -15,8 +15,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import _kernels
-from ._arrays import array_field
-from ._definition import Definition, Item
+from ._arrays import ARRAY_EQ, readonly
+from ._definition import Definition, Item, Node
 from ._encoding import Encoded, Layout, encode
 from ._errors import ScoringError
 from ._responses import CityResponse
@@ -35,9 +35,9 @@ class Level:
     """Parents of one height and one aggregation power, with their children (column indices)."""
 
     power: float
-    parents: NDArray[np.intp] = array_field()
-    children: NDArray[np.intp] = array_field()
-    membership: NDArray[np.bool_] = array_field()
+    parents: NDArray[np.intp] = attrs.field(converter=readonly, eq=ARRAY_EQ)
+    children: NDArray[np.intp] = attrs.field(converter=readonly, eq=ARRAY_EQ)
+    membership: NDArray[np.bool_] = attrs.field(converter=readonly, eq=ARRAY_EQ)
 
 
 @attrs.frozen
@@ -61,14 +61,14 @@ class Tree:
     ids: tuple[str, ...]
     names: tuple[str, ...]
     kinds: tuple[str, ...]
-    weights: FloatArray = array_field()
+    weights: FloatArray = attrs.field(converter=readonly, eq=ARRAY_EQ)
     levels: tuple[Level, ...] = ()
     root: int = 0
 
     @classmethod
     def of(cls, definition: Definition) -> Tree:
         """Compile ``definition``."""
-        entries = [*definition.items, *definition.nodes]
+        entries: list[Item | Node] = [*definition.items, *definition.nodes]
         groups, variants = definition.groups, definition.variants
         ids = [e.id for e in entries] + [g.id for g in groups] + [v.id for v in variants]
         names = [_name(e) for e in entries] + [g.name for g in groups] + [v.name for v in variants]
@@ -86,8 +86,8 @@ class Tree:
         )
 
 
-def _name(entry: Item | object) -> str:
-    return entry.question if isinstance(entry, Item) else str(entry.name)  # type: ignore[attr-defined]
+def _name(entry: Item | Node) -> str:
+    return entry.question if isinstance(entry, Item) else entry.name
 
 
 def _tree_levels(definition: Definition, column: dict[str, int]) -> list[Level]:
@@ -139,15 +139,15 @@ class ItemTables:
     """Lookup tables that turn encoded answers into item scores (0-100), one per item kind."""
 
     layout: Layout
-    coded: FloatArray = array_field()
-    checklist_points: FloatArray = array_field()
-    checklist_low: FloatArray = array_field()
-    checklist_high: FloatArray = array_field()
-    threshold_items: NDArray[np.intp] = array_field()
-    thresholds: FloatArray = array_field()
-    threshold_scores: FloatArray = array_field()
-    goalpost_items: NDArray[np.intp] = array_field()
-    goalposts: FloatArray = array_field()
+    coded: FloatArray = attrs.field(converter=readonly, eq=ARRAY_EQ)
+    checklist_points: FloatArray = attrs.field(converter=readonly, eq=ARRAY_EQ)
+    checklist_low: FloatArray = attrs.field(converter=readonly, eq=ARRAY_EQ)
+    checklist_high: FloatArray = attrs.field(converter=readonly, eq=ARRAY_EQ)
+    threshold_items: NDArray[np.intp] = attrs.field(converter=readonly, eq=ARRAY_EQ)
+    thresholds: FloatArray = attrs.field(converter=readonly, eq=ARRAY_EQ)
+    threshold_scores: FloatArray = attrs.field(converter=readonly, eq=ARRAY_EQ)
+    goalpost_items: NDArray[np.intp] = attrs.field(converter=readonly, eq=ARRAY_EQ)
+    goalposts: FloatArray = attrs.field(converter=readonly, eq=ARRAY_EQ)
 
     @classmethod
     def of(cls, definition: Definition) -> ItemTables:
@@ -235,7 +235,7 @@ def aggregate(
 
 def _collapse(full: FloatArray, tree: Tree) -> FloatArray:
     """One (n, n_columns) matrix: weight set 0, but set ``v`` for variant ``v``'s column."""
-    result = full[0].copy()
+    result: FloatArray = full[0].copy()
     variant_columns = [c for c, kind in enumerate(tree.kinds) if kind == "variant"]
     for offset, column in enumerate(variant_columns, start=1):
         result[:, column] = full[offset, :, tree.root]

@@ -74,7 +74,8 @@ def score_coded(codes: NDArray[np.integer], table: FloatArray) -> FloatArray:
         ``table[j, o]`` is item ``j``'s score for option ``o``; the last column is NaN, so the
         code -1 looks up NaN.
     """
-    return table[np.arange(table.shape[0]), codes]
+    scores: FloatArray = table[np.arange(table.shape[0]), codes]
+    return scores
 
 
 def score_checklists(

@@ -14,7 +14,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from ._arrays import array_field, optional_array_field
+from ._arrays import ARRAY_EQ, OPTIONAL_ARRAY_EQ, optional_readonly, readonly
 from ._errors import ScoringError
 
 __all__ = ["Scores"]
@@ -45,15 +45,19 @@ class Scores:
         The definition scored, and the id of its index column.
     """
 
-    city_ids: NDArray[np.str_] = array_field()
+    city_ids: NDArray[np.str_] = attrs.field(converter=readonly, eq=ARRAY_EQ)
     city_names: tuple[str, ...]
     ids: tuple[str, ...]
     names: tuple[str, ...]
     kinds: tuple[str, ...]
-    values: FloatArray = array_field()
-    coverage: FloatArray = array_field()
-    lower: FloatArray | None = optional_array_field()
-    upper: FloatArray | None = optional_array_field()
+    values: FloatArray = attrs.field(converter=readonly, eq=ARRAY_EQ)
+    coverage: FloatArray = attrs.field(converter=readonly, eq=ARRAY_EQ)
+    lower: FloatArray | None = attrs.field(
+        default=None, converter=optional_readonly, eq=OPTIONAL_ARRAY_EQ
+    )
+    upper: FloatArray | None = attrs.field(
+        default=None, converter=optional_readonly, eq=OPTIONAL_ARRAY_EQ
+    )
     missing: str = "skip"
     definition_id: str = ""
     root: str = ""
