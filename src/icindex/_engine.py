@@ -26,7 +26,7 @@ __all__ = ["MISSING_POLICIES", "ItemTables", "Tree", "aggregate", "score"]
 
 MissingPolicy = Literal["zero", "skip", "bounds"]
 MISSING_POLICIES = ("skip", "zero", "bounds")
-DEFAULT_CHUNK = 65_536
+DEFAULT_CHUNK = 8_192  # keeps a chunk's working set near the CPU caches (benchmarks)
 FloatArray = NDArray[np.float64]
 
 
@@ -38,6 +38,8 @@ class Level:
     parents: NDArray[np.intp] = attrs.field(converter=readonly, eq=ARRAY_EQ)
     children: NDArray[np.intp] = attrs.field(converter=readonly, eq=ARRAY_EQ)
     membership: NDArray[np.bool_] = attrs.field(converter=readonly, eq=ARRAY_EQ)
+    shared: bool = False
+    """True when every weight set agrees on all weights below these parents: computed once."""
 
 
 @attrs.frozen
@@ -81,6 +83,7 @@ class Tree:
             for excluded in variant.exclude:
                 weights[row, column[excluded]] = 0.0
         levels = _tree_levels(definition, column) + _group_levels(definition, column)
+        levels = _mark_shared(levels, weights)
         return cls(
             tuple(ids), tuple(names), tuple(kinds), weights, tuple(levels), column[definition.root]
         )
@@ -116,6 +119,28 @@ def _group_levels(definition: Definition, column: dict[str, int]) -> list[Level]
         chosen = [g for g in definition.groups if g.power == power]
         levels.append(_level(power, [g.id for g in chosen], [g.members for g in chosen], column))
     return levels
+
+
+def _mark_shared(levels: list[Level], weights: FloatArray) -> list[Level]:
+    """Flag the levels whose values are the same in every weight set.
+
+    A level is shared when each child's weight agrees across the sets and each child's own
+    values do (items always do; a node does when its level was shared).
+    """
+    agrees = np.all(weights == weights[0], axis=0)
+    identical = set(np.flatnonzero(agrees & (np.arange(weights.shape[1]) < _first_node(levels))))
+    marked = []
+    for level in levels:
+        shared = all(agrees[c] and c in identical for c in level.children)
+        if shared:
+            identical.update(level.parents.tolist())
+        marked.append(attrs.evolve(level, shared=shared))
+    return marked
+
+
+def _first_node(levels: list[Level]) -> int:
+    """The first column that is not an item (every parent of every level is an aggregate)."""
+    return min((int(level.parents.min()) for level in levels), default=0)
 
 
 def _level(
@@ -213,32 +238,44 @@ def aggregate(
     coverage: FloatArray | None = None,
     min_coverage: float = 0.0,
 ) -> FloatArray:
-    """Scores of every column for each weight set of ``tree``: shape (n_sets, n, n_columns).
+    """Scores of every column for each weight set of ``tree``, units along the last axis.
 
-    ``leaves`` (n, n_items) are item scores, NaN where unknown (skipped and renormalised).
-    ``power`` overrides every level's method (1 gives known-weight shares from 0/1 leaves).
-    Where ``coverage`` (same shape as the result) is below ``min_coverage`` an aggregate is NaN.
+    Parameters
+    ----------
+    leaves : ndarray, shape (n_items, n)
+        Item scores, one row per item, NaN where unknown (skipped and renormalised).
+    tree : Tree
+    power : float, optional
+        Overrides every level's method (1 with 0/1 leaves gives the known-weight shares).
+    coverage : ndarray, shape (n_sets, n_columns, n), optional
+        Where below ``min_coverage``, an aggregate is set to NaN.
+
+    Returns
+    -------
+    ndarray, shape (n_sets, n_columns, n)
+        Rows of item columns are the leaves themselves in every set.
     """
     n_sets, n_columns = tree.weights.shape
-    full = np.full((n_sets, leaves.shape[0], n_columns), np.nan)
-    full[:, :, : leaves.shape[1]] = leaves
+    full = np.empty((n_sets, n_columns, leaves.shape[1]))
+    full[:, : leaves.shape[0]] = leaves
     for level in tree.levels:
-        weights = tree.weights[:, level.children, None] * level.membership
-        values = _kernels.power_mean(
-            full[:, :, level.children], weights, level.power if power is None else power
+        sets = slice(0, 1) if level.shared else slice(None)
+        weights = tree.weights[sets, level.children][:, None, :] * level.membership.T
+        values = _kernels.power_mean_rows(
+            full[sets][:, level.children], weights, level.power if power is None else power
         )
         if coverage is not None and min_coverage > 0:
-            values[coverage[:, :, level.parents] < min_coverage] = np.nan
-        full[:, :, level.parents] = values
+            values[coverage[sets][:, level.parents] < min_coverage] = np.nan
+        full[:, level.parents] = values
     return full
 
 
 def _collapse(full: FloatArray, tree: Tree) -> FloatArray:
     """One (n, n_columns) matrix: weight set 0, but set ``v`` for variant ``v``'s column."""
-    result: FloatArray = full[0].copy()
+    result: FloatArray = full[0].T.copy()
     variant_columns = [c for c, kind in enumerate(tree.kinds) if kind == "variant"]
     for offset, column in enumerate(variant_columns, start=1):
-        result[:, column] = full[offset, :, tree.root]
+        result[:, column] = full[offset, tree.root]
     return result
 
 
@@ -248,17 +285,18 @@ Chunk = tuple[FloatArray, FloatArray, FloatArray | None, FloatArray | None]
 def _score_chunk(
     encoded: Encoded, tables: ItemTables, tree: Tree, missing: str, min_coverage: float
 ) -> Chunk:
-    items = tables.item_scores(encoded)
+    items = tables.item_scores(encoded).T
     known = ~np.isnan(items)
-    coverage = aggregate(known.astype(np.float64), tree, power=1.0)
-    lowest = _collapse(aggregate(np.where(known, items, 0.0), tree), tree)
+    full_coverage = aggregate(known.astype(np.float64), tree, power=1.0)
+    coverage = _collapse(full_coverage, tree)
     if missing == "zero":
-        return lowest, _collapse(coverage, tree), None, None
-    values = _collapse(aggregate(items, tree, coverage=coverage, min_coverage=min_coverage), tree)
+        return _collapse(aggregate(np.where(known, items, 0.0), tree), tree), coverage, None, None
+    values = aggregate(items, tree, coverage=full_coverage, min_coverage=min_coverage)
     if missing == "skip":
-        return values, _collapse(coverage, tree), None, None
+        return _collapse(values, tree), coverage, None, None
+    lowest = _collapse(aggregate(np.where(known, items, 0.0), tree), tree)
     highest = _collapse(aggregate(np.where(known, items, 100.0), tree), tree)
-    return values, _collapse(coverage, tree), lowest, highest
+    return _collapse(values, tree), coverage, lowest, highest
 
 
 def score(
@@ -289,7 +327,7 @@ def score(
         With ``skip`` and ``bounds``: the known weight share below which a node's ``skip``
         score becomes NaN. With the default 0 a node is NaN only when nothing under it is known.
     chunk_size : int, optional
-        Cities scored at once (default 65,536); results do not depend on it (beyond the last
+        Cities scored at once (default 8,192); results do not depend on it (beyond the last
         bits of rounding in BLAS).
 
     Returns

@@ -8,7 +8,14 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["power_mean", "score_checklists", "score_coded", "score_goalposts", "score_thresholds"]
+__all__ = [
+    "power_mean",
+    "power_mean_rows",
+    "score_checklists",
+    "score_coded",
+    "score_goalposts",
+    "score_thresholds",
+]
 
 FloatArray = NDArray[np.float64]
 
@@ -40,27 +47,57 @@ def power_mean(values: FloatArray, weights: FloatArray, power: float) -> FloatAr
     ndarray, shape (..., n, m)
         NaN where no child with positive weight is known.
     """
-    known = ~np.isnan(values)
-    present_weight = known.astype(np.float64) @ weights
+    rows = power_mean_rows(np.swapaxes(values, -1, -2), np.swapaxes(weights, -1, -2), power)
+    return np.swapaxes(rows, -1, -2)
+
+
+def power_mean_rows(values: FloatArray, weights: FloatArray, power: float) -> FloatArray:
+    """:func:`power_mean` with units along the last axis: the engine's layout.
+
+    Parameters
+    ----------
+    values : ndarray, shape (..., k, n)
+        One row per child, one column per unit; NaN where missing.
+    weights : ndarray, shape (..., m, k)
+        ``weights[..., j, i]`` is child ``i``'s weight in parent ``j``.
+    power : float
+
+    Returns
+    -------
+    ndarray, shape (..., m, n)
+    """
+    missing = np.isnan(values)
+    if missing.any():
+        known = ~missing
+        present_weight = weights @ known.astype(np.float64)
+    else:
+        known = None
+        present_weight = np.broadcast_to(
+            weights.sum(axis=-1)[..., None], (*weights.shape[:-1], values.shape[-1])
+        )
+    usable = known if power == 1 else _and(known, values != 0 if power != 0 else values > 0)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         if power == 1:
-            transformed = np.where(known, values, 0.0)
+            transformed = values if known is None else np.where(known, values, 0.0)
         elif power == 0:
-            transformed = np.log(np.where(known & (values > 0), values, 1.0))
+            transformed = np.log(np.where(usable, values, 1.0))
         else:
-            transformed = np.where(known & (values != 0), values, 1.0) ** power
-            transformed = np.where(known & (values != 0), transformed, 0.0)
-        mean = (transformed @ weights) / present_weight
-        if power == 1:
-            result = mean
-        elif power == 0:
-            result = np.exp(mean)
-        else:
-            result = mean ** (1.0 / power)
+            transformed = np.where(usable, np.where(usable, values, 1.0) ** power, 0.0)
+        mean = (weights @ transformed) / present_weight
+        if power == 0:
+            mean = np.exp(mean)
+        elif power != 1:
+            mean = mean ** (1.0 / power)
     if power <= 0:
-        zero_hit = (known & (values == 0)).astype(np.float64) @ (weights > 0) > 0
-        result = np.where(zero_hit, 0.0, result)
-    return np.where(present_weight > 0, result, np.nan)
+        zero = values == 0 if known is None else known & (values == 0)
+        zero_hit = (weights > 0).astype(np.float64) @ zero.astype(np.float64) > 0
+        mean = np.where(zero_hit, 0.0, mean)
+    result: FloatArray = np.where(present_weight > 0, mean, np.nan)
+    return result
+
+
+def _and(known: NDArray[np.bool_] | None, mask: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    return mask if known is None else known & mask
 
 
 def score_coded(codes: NDArray[np.integer], table: FloatArray) -> FloatArray:
