@@ -102,3 +102,13 @@ def test_console_script_runs_as_a_module():
     )
     assert result.returncode == 0, result.stderr
     assert "Ansan" in result.stdout
+
+
+def test_tutorial_city_scores_as_the_tutorial_shows(capsys):
+    """The tutorial's Riverton example scores as docs/tutorial.md prints it."""
+    riverton = str(REPO / "examples" / "tutorial" / "riverton.toml")
+    assert main(["score", riverton, "--missing", "bounds"]) == 0
+    out = capsys.readouterr().out
+    tutorial = (REPO / "docs" / "tutorial.md").read_text(encoding="utf-8")
+    for line in out.splitlines()[:5]:
+        assert line in tutorial, line
