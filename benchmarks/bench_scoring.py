@@ -20,9 +20,9 @@ from collections.abc import Callable
 
 import numpy as np
 import pytest
+from tests import reference
 
 import icindex
-from tests import reference
 
 SIZES = [int(s) for s in os.environ.get("ICINDEX_BENCH_SIZES", "1000,10000,100000").split(",")]
 
