@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import icindex
 from tests.conftest import DATA, REPO
@@ -244,3 +246,27 @@ def test_icc_questions_are_unique_plain_sentences(icc):
 def test_bundled_definitions_lists_icc():
     """bundled_definitions() names the ICC definition."""
     assert "icc" in icindex.bundled_definitions()
+
+
+GARBAGE = ["-1", "nan", "inf", '"x"', "[]", "{}", "true", '"unknown"', "[1, 0]", "{ id = 1 }", "0"]
+
+
+@given(data=st.data())
+def test_mangled_definitions_raise_only_definition_errors(tmp_path_factory, data):
+    """Replacing any value in the files, or dropping a line, loads or raises DefinitionError."""
+    folder = tmp_path_factory.mktemp("fuzz")
+    texts = {"index.toml": MAIN, "area.toml": AREA}
+    name = data.draw(st.sampled_from(sorted(texts)))
+    lines = texts[name].splitlines()
+    row = data.draw(st.integers(0, len(lines) - 1))
+    if data.draw(st.booleans()) and "=" in lines[row]:
+        key = lines[row].split("=", 1)[0]
+        lines[row] = f"{key}= {data.draw(st.sampled_from(GARBAGE))}"
+    else:
+        del lines[row]
+    texts[name] = "\n".join(lines) + "\n"
+    write(folder, texts["index.toml"], texts["area.toml"])
+    try:
+        icindex.load_definition(folder)
+    except icindex.DefinitionError as error:
+        assert all(": " in problem for problem in error.problems)

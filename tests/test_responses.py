@@ -190,3 +190,44 @@ def test_round_trip_through_all_three_formats(tiny, tmp_path_factory, name, coun
         assert (read.id, read.name, read.country, read.round) == ("c1", name, country, "2026")
         assert read.answers == city.answers and read.facts == city.facts
     assert from_toml.evidence == city.evidence == from_long.evidence
+
+
+CELLS = [
+    "yes",
+    "no",
+    "",
+    "unknown",
+    "maybe",
+    "1",
+    "-3.5",
+    "nan",
+    "inf",
+    "few",
+    "tour|tour",
+    "none",
+    "ceremony|mentor",
+    "1e400",
+    "ＹＥＳ",
+    "안산",
+    '"',
+    "true",
+]
+
+
+@given(
+    cells=st.lists(st.sampled_from(CELLS), min_size=7, max_size=7),
+    city=st.sampled_from(["a", "", "a b", "안산", "x.y"]),
+)
+def test_any_wide_row_reads_or_raises_response_error(tiny, tmp_path_factory, cells, city):
+    """Whatever the cells hold, reading succeeds or raises a ResponseError naming the file."""
+    header = "city_id,welcome_office,welcome_languages,welcome_events,welcome_share,rights_decree,"
+    header += "rights_partners,population\n"
+    path = tmp_path_factory.mktemp("fuzz") / "a.csv"
+    row = ",".join('"' + cell.replace('"', '""') + '"' for cell in cells)
+    path.write_text(header + f"{city},{row}\n", encoding="utf-8")
+    try:
+        (read,) = icindex.read_responses(path, tiny)
+    except icindex.ResponseError as error:
+        assert str(path) in str(error)
+    else:
+        assert len(read.answers) <= 6
