@@ -348,6 +348,12 @@ def score(
         raise ScoringError(f"min_coverage: must be between 0 and 1 (got {min_coverage!r})")
     if chunk_size is not None and chunk_size < 1:
         raise ScoringError(f"chunk_size: must be >= 1 (got {chunk_size!r})")
+    indicators = [item.id for item in definition.items if item.kind == "indicator"]
+    if indicators:
+        raise ScoringError(
+            f"definition {definition.id!r}: items {indicators[:5]} are numeric indicators, "
+            "normalised across units: score them with icindex.score_composite"
+        )
     names: tuple[str, ...] | None = None
     if not isinstance(cities, Encoded):
         names = tuple(city.name for city in cities)
@@ -356,14 +362,15 @@ def score(
     if cities.layout != tables.layout:
         raise ScoringError(f"the encoded answers were not made for definition {definition.id!r}")
     step = chunk_size or DEFAULT_CHUNK
-    parts = [
-        _score_chunk(cities.take(slice(start, start + step)), tables, tree, missing, min_coverage)
-        for start in range(0, max(cities.n_cities, 1), step)
-    ]
-    values, coverage, lower, upper = (
-        None if part[0] is None else np.concatenate(part) for part in zip(*parts, strict=True)
-    )
-    assert values is not None and coverage is not None
+    shape = (cities.n_cities, len(tree.ids))
+    values, coverage = np.empty(shape), np.empty(shape)
+    lower, upper = (np.empty(shape), np.empty(shape)) if missing == "bounds" else (None, None)
+    for start in range(0, cities.n_cities, step):
+        rows = slice(start, start + step)
+        part = _score_chunk(cities.take(rows), tables, tree, missing, min_coverage)
+        for target, chunk in zip((values, coverage, lower, upper), part, strict=True):
+            if target is not None and chunk is not None:
+                target[rows] = chunk
     return Scores(
         city_ids=cities.city_ids,
         city_names=names or tuple(cities.city_ids.tolist()),
