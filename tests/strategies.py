@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
+import numpy as np
 from hypothesis import strategies as st
 
-from icindex import CityResponse, Definition, Group, Item, Node, Option, Variant
+from icindex import CityResponse, Dataset, Definition, Group, Item, Node, Option, Variant
 
 weights = st.sampled_from([0.0, 0.5, 1.0, 1.5, 2.0, 3.0])
 positive_weights = st.sampled_from([0.5, 1.0, 2.0, 3.0])
@@ -122,3 +124,79 @@ def cities(
             answers[item.id] = answer_for(draw, item)
         result.append(CityResponse(id=f"c{c}", name=f"City {c}", answers=answers))
     return result
+
+
+# Composite indices of numeric indicators (tests of _normalise, _impute, _composite).
+
+aggregations = st.sampled_from(
+    [("amean", None), ("gmean", None), ("hmean", None), ("genmean", 2.0), ("genmean", -0.5)]
+)
+# Quarter steps: exact in binary, so equal values stay equal after arithmetic on them.
+raw_values = st.integers(-4000, 4000).map(lambda v: v / 4)
+
+
+@st.composite
+def value_columns(draw: st.DrawFn, min_units: int = 2, max_units: int = 12) -> list[float]:
+    """Raw values of one indicator, some missing (NaN), with at least two different known."""
+    count = draw(st.integers(min_units, max_units))
+    values = draw(st.lists(raw_values, min_size=count, max_size=count))
+    if len(set(values)) < 2:
+        values[0] = values[1] + 1.0
+    missing = draw(st.lists(st.booleans(), min_size=count, max_size=count))
+    known = sorted(range(count), key=lambda i: values[i])
+    keep = {known[0], known[-1]}
+    return [
+        math.nan if gone and i not in keep else v
+        for i, (v, gone) in enumerate(zip(values, missing, strict=True))
+    ]
+
+
+@st.composite
+def composite_definitions(
+    draw: st.DrawFn, max_children: int = 4, max_depth: int = 3, equal_weights: bool = False
+) -> Definition:
+    """A random tree of nodes (any aggregation) whose leaves are indicators of either direction."""
+    nodes: list[Node] = []
+    leaves: list[Item] = []
+    counter = iter(range(10_000))
+
+    def grow(node_id: str, parent: str | None, depth: int, weight: float) -> None:
+        method, p = draw(aggregations)
+        nodes.append(Node(node_id, f"Node {node_id}", parent, weight, method, p))
+        count = draw(st.integers(1, max_children))
+        child_weights = (
+            [1.0] * count
+            if equal_weights
+            else draw(st.lists(positive_weights, min_size=count, max_size=count))
+        )
+        for w in child_weights:
+            child_id = f"i{next(counter)}"
+            if depth < max_depth and draw(st.integers(0, 2)) == 0:
+                grow(child_id, node_id, depth + 1, w)
+            else:
+                direction = draw(st.sampled_from([1, -1]))
+                leaves.append(
+                    Item(
+                        child_id,
+                        node_id,
+                        "indicator",
+                        f"Indicator {child_id}",
+                        w,
+                        direction=direction,
+                    )
+                )
+
+    grow("root", None, 1, 1.0)
+    return Definition("composite", "Random composite", "root", tuple(nodes), tuple(leaves))
+
+
+@st.composite
+def composite_datasets(draw: st.DrawFn, definition: Definition, max_units: int = 8) -> Dataset:
+    """Raw values for every indicator of ``definition``: NaN here and there, never constant."""
+    count = draw(st.integers(2, max_units))
+    columns = [draw(value_columns(min_units=count, max_units=count)) for _ in definition.items]
+    return Dataset(
+        [f"u{r}" for r in range(count)],
+        tuple(item.id for item in definition.items),
+        np.array(columns, dtype=float).T.reshape(count, -1),
+    )

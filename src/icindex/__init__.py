@@ -12,11 +12,26 @@ Examples
 True
 """
 
-from ._definition import Definition, Fact, Group, Item, Node, Option, Variant
+from ._coinr import read_coinr, write_coinr
+from ._composite import effective_weights, score_composite
+from ._dataset import Dataset
+from ._definition import (
+    NORMALISE_METHODS,
+    Definition,
+    Fact,
+    Group,
+    Item,
+    Node,
+    Normalisation,
+    Option,
+    Variant,
+)
 from ._encoding import Encoded, Layout, encode, synthetic_cities
 from ._engine import MISSING_POLICIES, score
 from ._errors import DefinitionError, IcindexError, ResponseError, ScoringError
+from ._impute import IMPUTE_METHODS, impute
 from ._loader import bundled_definitions, find_definition, load_definition, validate_paths
+from ._normalise import normalise
 from ._responses import (
     CityResponse,
     read_responses,
@@ -29,8 +44,11 @@ from ._scores import Scores
 __version__ = "0.1.0"
 
 __all__ = [
+    "IMPUTE_METHODS",
     "MISSING_POLICIES",
+    "NORMALISE_METHODS",
     "CityResponse",
+    "Dataset",
     "Definition",
     "DefinitionError",
     "Encoded",
@@ -40,6 +58,7 @@ __all__ = [
     "Item",
     "Layout",
     "Node",
+    "Normalisation",
     "Option",
     "ResponseError",
     "Scores",
@@ -47,14 +66,20 @@ __all__ = [
     "Variant",
     "__version__",
     "bundled_definitions",
+    "effective_weights",
     "encode",
     "find_definition",
+    "impute",
     "load_definition",
+    "normalise",
+    "read_coinr",
     "read_responses",
     "score",
+    "score_composite",
     "synthetic_cities",
     "validate_paths",
     "write_city_toml",
+    "write_coinr",
     "write_long_csv",
     "write_wide_csv",
 ]

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from . import _cli_composite
 from ._definition import Definition, Item
 from ._engine import MISSING_POLICIES, score
 from ._errors import IcindexError
@@ -64,12 +65,16 @@ def _parser() -> argparse.ArgumentParser:
     _add_missing(demo, "bounds")
 
     run = commands.add_parser("score", help="score cities' answers")
-    run.description = "Score cities' answers read from TOML files, CSV files or folders."
-    run.add_argument("responses", nargs="+", metavar="RESPONSES", help="TOML/CSV files or folders")
+    run.description = (
+        "Score cities' answers read from TOML files, CSV files or folders; or, with --coinr, "
+        "a composite index of numeric indicators given as a COINr project's iData and iMeta."
+    )
+    run.add_argument("responses", nargs="*", metavar="RESPONSES", help="TOML/CSV files or folders")
     _add_index(run)
     _add_missing(run, "skip")
     run.add_argument("--format", choices=FORMATS, default="table", help="output (default: table)")
     run.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of stdout")
+    _cli_composite.add_options(run)
 
     check = commands.add_parser("validate", help="check definition files, listing every problem")
     check.description = "Validate definitions (folders with index.toml, or TOML files)."
@@ -107,6 +112,10 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _score(args: argparse.Namespace) -> int:
+    if args.coinr is not None:
+        _emit(_cli_composite.render(_cli_composite.score_coinr(args), args.format), args.out)
+        return 0
+    _cli_composite.check_without_coinr(args)
     definition = load_definition(args.index)
     cities = read_responses(args.responses, definition)
     scores = score(definition, cities, missing=args.missing, min_coverage=args.min_coverage)
@@ -128,6 +137,8 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _describe(item: Item) -> str:
+    if item.kind == "indicator":
+        return f"number ({item.unit}), direction {item.direction:+d}"
     if item.kind == "numeric":
         if item.goalposts is not None:
             return f"number ({item.unit}), goalposts {item.goalposts[0]:g} to {item.goalposts[1]:g}"

@@ -43,6 +43,9 @@ class Scores:
         The missing-answer policy used.
     definition_id, root : str
         The definition scored, and the id of its index column.
+    imputed : bool ndarray, shape (n, m), or None
+        True where an item's value was imputed rather than measured (composite indices scored
+        with imputation only; see :func:`icindex.score_composite`).
     """
 
     city_ids: NDArray[np.str_] = attrs.field(converter=readonly, eq=ARRAY_EQ)
@@ -61,6 +64,9 @@ class Scores:
     missing: str = "skip"
     definition_id: str = ""
     root: str = ""
+    imputed: NDArray[np.bool_] | None = attrs.field(
+        default=None, converter=optional_readonly, eq=OPTIONAL_ARRAY_EQ
+    )
 
     def _column_index(self, column_id: str) -> int:
         try:
@@ -104,6 +110,9 @@ class Scores:
             if self.lower is not None and self.upper is not None:
                 city["lower"] = _row(self.ids, self.lower[row])
                 city["upper"] = _row(self.ids, self.upper[row])
+            if self.imputed is not None:
+                flags = self.imputed[row].tolist()
+                city["imputed"] = [i for i, flag in zip(self.ids, flags, strict=True) if flag]
             cities.append(city)
         columns = [
             {"id": i, "name": n, "kind": k}
@@ -130,14 +139,19 @@ class Scores:
         id_column: str = "city_id",
         coverage: bool = True,
         kinds: tuple[str, ...] = ("item", "node", "group", "variant"),
+        names: bool = True,
+        imputed: bool = True,
     ) -> str:
         """One row per city: its id, its name, then one column per score at full precision.
 
         With bounds, columns ``<id>:lower`` and ``<id>:upper`` follow the scores; with
-        ``coverage``, then ``<id>:coverage``. Missing scores are empty cells.
+        ``coverage``, then ``<id>:coverage``; with ``imputed`` and imputation, then
+        ``<id>:imputed`` for every item (1.0 where imputed, else 0.0). Missing scores are empty
+        cells. Without ``names`` the name column is left out (COINr's layout: ``uCode``, then
+        the scores).
         """
         columns = self.select(kinds)
-        header = [id_column, "name"] + [self.ids[c] for c in columns]
+        header = [id_column, *(["name"] if names else []), *(self.ids[c] for c in columns)]
         blocks = [self.values[:, columns]]
         if self.lower is not None and self.upper is not None:
             header += [f"{self.ids[c]}:lower" for c in columns]
@@ -146,13 +160,17 @@ class Scores:
         if coverage:
             header += [f"{self.ids[c]}:coverage" for c in columns]
             blocks.append(self.coverage[:, columns])
+        if imputed and self.imputed is not None:
+            flagged = [c for c in columns if self.kinds[c] == "item"]
+            header += [f"{self.ids[c]}:imputed" for c in flagged]
+            blocks.append(self.imputed[:, flagged].astype(np.float64))
         numbers = np.hstack(blocks)
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(header)
         for row, city_id in enumerate(self.city_ids.tolist()):
             cells = ["" if math.isnan(x) else repr(x) for x in numbers[row].tolist()]
-            writer.writerow([city_id, self.city_names[row], *cells])
+            writer.writerow([city_id, *([self.city_names[row]] if names else []), *cells])
         text = buffer.getvalue()
         if path is not None:
             Path(path).write_text(text, encoding="utf-8")

@@ -1,0 +1,176 @@
+"""The composite-index options of ``icindex score``: ``--coinr IDATA IMETA`` and its pipeline.
+
+Kept apart from :mod:`icindex._cli` so that the ICC commands read as they did; ``_cli`` adds
+these options to ``score`` and hands over when ``--coinr`` is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ._coinr import read_coinr
+from ._composite import score_composite
+from ._definition import AGGREGATION_METHODS, NORMALISE_METHODS, NORMALISE_PARAMETERS, Normalisation
+from ._errors import ScoringError
+from ._impute import GROUP_METHODS, IMPUTE_METHODS
+from ._scores import Scores
+
+__all__ = ["add_options", "check_without_coinr", "render", "score_coinr"]
+
+# Option (argparse dest) -> the normaliser parameters it sets.
+_PARAMETER_OPTIONS = {
+    "range": ("range",),
+    "mean": ("mean",),
+    "sd": ("sd",),
+    "bounds": ("low", "high"),
+    "no_truncate": ("truncate",),
+    "cap": ("cap",),
+}
+_PIPELINE_OPTIONS = (*_PARAMETER_OPTIONS, "normalise", "aggregate", "impute", "shift")
+
+
+def _pair(text: str) -> tuple[float, float]:
+    try:
+        low, high = (float(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected two numbers LO,HI (got {text!r})") from None
+    return low, high
+
+
+def _aggregation(text: str) -> tuple[str, float | None]:
+    method, _, power = text.partition(":")
+    if method not in AGGREGATION_METHODS or (method == "genmean") != bool(power):
+        raise argparse.ArgumentTypeError(
+            f"expected amean, gmean, hmean or genmean:P (got {text!r})"
+        )
+    try:
+        return method, float(power) if power else None
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"genmean:P needs a number P (got {power!r})") from None
+
+
+def _imputation(text: str) -> tuple[str, str | None]:
+    method, _, group = text.partition(":")
+    if method not in IMPUTE_METHODS or (method in GROUP_METHODS) != bool(group):
+        raise argparse.ArgumentTypeError(
+            f"expected none, mean, median, group_mean:GROUP or group_median:GROUP (got {text!r})"
+        )
+    return method, group or None
+
+
+def add_options(parser: argparse.ArgumentParser) -> None:
+    """Add ``--coinr`` and the normalisation, aggregation and imputation options."""
+    group = parser.add_argument_group(
+        "composite indices of numeric indicators (see docs/composite.md)"
+    )
+    add = group.add_argument
+    add("--coinr", nargs=2, type=Path, metavar=("IDATA", "IMETA"), help="a COINr project's tables")
+    add("--normalise", choices=NORMALISE_METHODS, help="normaliser (default: minmax)")
+    add("--range", type=_pair, metavar="LO,HI", help="output range (default 0,100)")
+    add("--mean", type=float, metavar="M", help="zscore: the mean (default 0)")
+    add("--sd", type=float, metavar="S", help="zscore: the standard deviation (default 1)")
+    add("--bounds", type=_pair, metavar="LOW,HIGH", help="goalposts/fixed: bounds, raw scale")
+    add("--no-truncate", action="store_true", help="goalposts: keep values beyond the bounds")
+    add("--cap", action="store_true", help="distance: values beyond the target score as it")
+    add("--aggregate", type=_aggregation, metavar="METHOD", help="amean, gmean, hmean, genmean:P")
+    add(
+        "--impute",
+        type=_imputation,
+        default=("none", None),
+        metavar="METHOD",
+        help="none, mean, median, group_mean:GROUP, group_median:GROUP (default: none)",
+    )
+    add(
+        "--min-availability",
+        type=float,
+        default=0.0,
+        metavar="SHARE",
+        help="a node with a smaller share of known children is n/a (COINr's dat_thresh)",
+    )
+    add("--shift", type=float, default=0.0, metavar="C", help="add C before aggregating, then -C")
+
+
+def _given(args: argparse.Namespace, dest: str) -> bool:
+    value = getattr(args, dest)
+    return value not in (None, False, 0.0, ("none", None))
+
+
+def check_without_coinr(args: argparse.Namespace) -> None:
+    """Without ``--coinr``: answers are needed, and the composite options mean nothing."""
+    if not args.responses:
+        raise ScoringError("score: give RESPONSES (files or folders) or --coinr IDATA IMETA")
+    given = [dest for dest in (*_PIPELINE_OPTIONS, "min_availability") if _given(args, dest)]
+    if given:
+        options = ", ".join("--" + dest.replace("_", "-") for dest in given)
+        raise ScoringError(f"score: {options}: these options need --coinr (composite indices)")
+
+
+def _normalisation(args: argparse.Namespace) -> Normalisation | None:
+    """The global normaliser the options describe (None: each indicator's own, else minmax)."""
+    method = args.normalise or "minmax"
+    settings: dict[str, Any] = {}
+    for dest, parameters in _PARAMETER_OPTIONS.items():
+        if not _given(args, dest):
+            continue
+        unused = [p for p in parameters if p not in NORMALISE_PARAMETERS[method]]
+        if unused:
+            raise ScoringError(f"score: --{dest.replace('_', '-')} does not apply to {method}")
+        settings.update(zip(parameters, _values(dest, getattr(args, dest)), strict=True))
+    if args.normalise is None and not settings:
+        return None
+    return Normalisation(method, **settings)
+
+
+def _values(dest: str, value: Any) -> tuple[Any, ...]:
+    if dest == "range":
+        return (value,)
+    if dest == "no_truncate":
+        return (False,)
+    return tuple(value) if isinstance(value, tuple) else (value,)
+
+
+def score_coinr(args: argparse.Namespace) -> Scores:
+    """Read the COINr project named by ``--coinr`` and score it as the options say."""
+    if args.responses:
+        raise ScoringError("score: give RESPONSES or --coinr IDATA IMETA, not both")
+    if args.index != "icc":
+        raise ScoringError("score: --index is for answers; --coinr brings its own definition")
+    if args.missing != "skip":
+        raise ScoringError(f"score: --missing {args.missing} is for answers; --coinr skips")
+    definition, dataset = read_coinr(*args.coinr)
+    method, power = args.aggregate or (None, None)
+    impute, group = args.impute
+    scores = score_composite(
+        definition,
+        dataset,
+        normalise=_normalisation(args),
+        aggregate=method,
+        p=power,
+        impute=impute,
+        impute_group=group,
+        min_coverage=args.min_coverage,
+        min_availability=args.min_availability,
+        shift=args.shift,
+    )
+    if scores.imputed is not None:
+        filled = int(np.count_nonzero(scores.imputed))
+        print(
+            f"icindex: imputed {filled} of {dataset.values.size} indicator values ({impute}); "
+            "flagged in the output",
+            file=sys.stderr,
+        )
+    return scores
+
+
+def render(scores: Scores, output: str) -> str:
+    """Scores in COINr's layout for csv (``uCode``, then every indicator and aggregate)."""
+    if output == "csv":
+        return scores.to_csv(id_column="uCode", coverage=False, names=False)
+    if output == "json":
+        return scores.to_json()
+    return scores.table()

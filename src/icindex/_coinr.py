@@ -1,0 +1,510 @@
+"""COINr interop: read a COINr project's ``iData`` and ``iMeta`` tables, and write them back.
+
+COINr (the EU JRC's R toolkit for composite indicators) describes an index with two tables:
+``iMeta``, one row per indicator or aggregate (``Level``, ``iCode``, ``Parent``, ``Direction``,
+``Weight``, ``Type``, ...), and ``iData``, one row per unit (``uCode``, ``uName``, then a column
+per indicator, group and denominator). :func:`read_coinr` maps them onto a :class:`Definition`
+and a :class:`Dataset`; anything it cannot map is an error naming the file, row and column.
+Rows are counted as a spreadsheet shows them: the header is row 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import attrs
+import numpy as np
+
+from ._dataset import Dataset
+from ._definition import Definition, Fact, Item, Node
+from ._errors import DefinitionError, IcindexError, ResponseError
+from ._loader import ID_PATTERN
+
+__all__ = ["read_coinr", "write_coinr"]
+
+META_COLUMNS = (
+    "Level",
+    "iCode",
+    "iName",
+    "Direction",
+    "Weight",
+    "Unit",
+    "Target",
+    "Denominator",
+    "Parent",
+    "Type",
+)
+REQUIRED_META = ("Level", "iCode", "Direction", "Weight", "Parent", "Type")
+TYPES = ("Indicator", "Aggregate", "Group", "Denominator", "Other")
+UNIT_COLUMNS = ("uCode", "uName", "Time")
+MISSING = ("", "NA", "NaN")
+Row = dict[str, str | None]
+
+
+def _read_table(path: Path, error: type[IcindexError]) -> tuple[list[str], list[Row]]:
+    """The header and rows of a CSV file; ``error`` names the file when it cannot be read."""
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle)
+            return list(reader.fieldnames or []), list(reader)
+    except OSError as problem:
+        raise error(f"{path}: cannot be read: {problem.strerror}") from None
+    except (UnicodeDecodeError, csv.Error) as problem:
+        raise error(f"{path}: not a UTF-8 CSV file: {problem}") from None
+
+
+def _cell(row: Row, column: str) -> str | None:
+    """The text of a cell, or None where it is missing (``NA``, empty or absent)."""
+    value = row.get(column)
+    return None if value is None or value.strip() in MISSING else value.strip()
+
+
+def _number(text: str | None) -> float | None:
+    """A finite number, None for a missing cell; ValueError for anything else."""
+    if text is None:
+        return None
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(text)
+    return value
+
+
+class _Meta:
+    """The rows of an iMeta table, checked; problems collected with their places."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.problems: list[str] = []
+        self.types: dict[str, str] = {}
+        header, self.rows = _read_table(path, DefinitionError)
+        for column in header:
+            if column not in META_COLUMNS:
+                self.problem(
+                    1, None, column, f"is not a column icindex can map ({list(META_COLUMNS)})"
+                )
+        for column in REQUIRED_META:
+            if column not in header:
+                self.problem(1, None, column, "is required (missing from the header)")
+
+    def problem(self, row: int, code: str | None, column: str, text: str) -> None:
+        where = f"row {row}" + (
+            f" (iCode {code!r})" if code else " (the header)" if row == 1 else ""
+        )
+        self.problems.append(f"{self.path}: {where}, column {column!r}: {text}")
+
+    def value(self, number: int, row: Row, column: str) -> float | None:
+        try:
+            return _number(_cell(row, column))
+        except ValueError:
+            self.problem(
+                number, _cell(row, "iCode"), column, f"must be a number or NA (got {row[column]!r})"
+            )
+            return None
+
+
+def _tree_entry(meta: _Meta, number: int, row: Row, code: str) -> Node | Item | None:
+    """The node or indicator of one Indicator or Aggregate row."""
+    kind = _cell(row, "Type")
+    level, weight = meta.value(number, row, "Level"), meta.value(number, row, "Weight")
+    direction, target = meta.value(number, row, "Direction"), meta.value(number, row, "Target")
+    ok = True
+    if level is None or level != int(level) or level < 1:
+        meta.problem(
+            number, code, "Level", f"must be a whole number >= 1 (got {row.get('Level')!r})"
+        )
+        ok = False
+    elif kind == "Indicator" and level != 1:
+        meta.problem(number, code, "Level", f"an Indicator is at level 1 (got {row['Level']!r})")
+        ok = False
+    if weight is None or weight < 0:
+        meta.problem(number, code, "Weight", f"must be a number >= 0 (got {row.get('Weight')!r})")
+        ok = False
+    allowed = (1.0, -1.0) if kind == "Indicator" else (None, 1.0)
+    if direction not in allowed:
+        expected = "1 or -1" if kind == "Indicator" else "1 or NA (an aggregate has no direction)"
+        meta.problem(
+            number, code, "Direction", f"must be {expected} (got {row.get('Direction')!r})"
+        )
+        ok = False
+    if kind == "Aggregate" and (target is not None or _cell(row, "Denominator") is not None):
+        column = "Target" if target is not None else "Denominator"
+        meta.problem(number, code, column, f"must be NA for an Aggregate (got {row[column]!r})")
+        ok = False
+    if not ok or weight is None:
+        return None
+    name, parent = _cell(row, "iName") or code, _cell(row, "Parent")
+    if kind == "Aggregate":
+        return Node(code, name, parent, weight)
+    return Item(
+        code,
+        parent or "",
+        "indicator",
+        name,
+        weight=weight,
+        unit=_cell(row, "Unit") or "",
+        direction=int(direction or 1),
+        target=target,
+        denominator=_cell(row, "Denominator") or "",
+    )
+
+
+def _check_tree(
+    meta: _Meta, entries: list[tuple[int, Node | Item]], levels: dict[str, int], tops: list[str]
+) -> None:
+    """Check parents and levels, then (if all is well so far) that every Aggregate has children.
+
+    ``levels`` holds the rows read without problems; ``tops`` the Aggregates without a Parent.
+    """
+    if len(tops) != 1:
+        meta.problem(
+            1, None, "Parent", f"exactly one Aggregate has no Parent, the index (got {tops})"
+        )
+    aggregates = {code for code, kind in meta.types.items() if kind == "Aggregate"}
+    for number, entry in entries:
+        if isinstance(entry, Item) and not entry.parent:
+            meta.problem(number, entry.id, "Parent", "an Indicator needs a Parent (got NA)")
+        elif entry.parent is not None and entry.parent not in aggregates:
+            meta.problem(
+                number, entry.id, "Parent", f"must name an Aggregate (got {entry.parent!r})"
+            )
+        elif entry.parent in levels and levels[entry.parent] != levels[entry.id] + 1:
+            meta.problem(
+                number,
+                entry.id,
+                "Parent",
+                f"{entry.parent!r} is at level {levels[entry.parent]}, not one above "
+                f"this row's level {levels[entry.id]}",
+            )
+    if meta.problems:
+        return
+    for number, entry in entries:
+        children = [child for _, child in entries if child.parent == entry.id]
+        if isinstance(entry, Node) and not any(child.weight > 0 for child in children):
+            meta.problem(number, entry.id, "iCode", "an Aggregate needs a child of positive weight")
+
+
+def _read_meta(path: Path) -> tuple[Definition, dict[str, str]]:
+    """The definition of an iMeta table and the Type of each of its columns for iData."""
+    meta = _Meta(path)
+    entries: list[tuple[int, Node | Item]] = []
+    facts: list[Fact] = []
+    types = meta.types
+    levels: dict[str, int] = {}
+    tops: list[str] = []
+    if meta.problems:
+        raise DefinitionError(meta.problems)
+    for number, row in enumerate(meta.rows, start=2):
+        code, kind = _cell(row, "iCode"), _cell(row, "Type")
+        if code is None or ID_PATTERN.match(code) is None:
+            meta.problem(
+                number, None, "iCode", f"must match {ID_PATTERN.pattern} (got {row['iCode']!r})"
+            )
+            continue
+        if code in types or code in UNIT_COLUMNS:
+            meta.problem(number, code, "iCode", "is used twice (iCodes are unique)")
+            continue
+        if kind not in TYPES:
+            meta.problem(
+                number, code, "Type", f"must be one of {list(TYPES)} (got {row['Type']!r})"
+            )
+            continue
+        types[code] = kind
+        if kind == "Aggregate" and _cell(row, "Parent") is None:
+            tops.append(code)
+        if kind in ("Indicator", "Aggregate"):
+            entry = _tree_entry(meta, number, row, code)
+            if entry is not None:
+                entries.append((number, entry))
+                levels[code] = int(meta.value(number, row, "Level") or 0)
+            continue
+        for column in ("Level", "Parent"):
+            if _cell(row, column) is not None:
+                meta.problem(number, code, column, f"must be NA for a {kind} (got {row[column]!r})")
+        name, unit = _cell(row, "iName") or code, _cell(row, "Unit") or ""
+        facts.append(Fact(code, name, "text" if kind == "Group" else "number", unit))
+    _check_tree(meta, entries, levels, tops)
+    denominators = {fact.id for fact in facts if types[fact.id] == "Denominator"}
+    for number, entry in entries:
+        if isinstance(entry, Item) and entry.denominator and entry.denominator not in denominators:
+            meta.problem(
+                number,
+                entry.id,
+                "Denominator",
+                f"names no Denominator row (got {entry.denominator!r})",
+            )
+    if meta.problems:
+        raise DefinitionError(meta.problems)
+    root = tops[0]
+    nodes = [entry for _, entry in entries if isinstance(entry, Node)]
+    nodes.sort(key=lambda node: node.id != root)
+    definition = Definition(
+        id=root,
+        name=nodes[0].name,
+        root=root,
+        nodes=tuple(nodes),
+        items=tuple(entry for _, entry in entries if isinstance(entry, Item)),
+        facts=tuple(facts),
+        source=str(path),
+    )
+    return definition, types
+
+
+def _read_data(path: Path, definition: Definition, types: dict[str, str]) -> Dataset:
+    header, rows = _read_table(path, ResponseError)
+    problems: list[str] = []
+    for column in header:
+        if column not in types and column not in UNIT_COLUMNS:
+            problems.append(f"{path}: row 1 (the header), column {column!r}: is no iCode of iMeta")
+    for code in [c for c, kind in types.items() if kind != "Aggregate" and c not in header]:
+        problems.append(
+            f"{path}: row 1 (the header), column {code!r}: is missing ({types[code]} in iMeta)"
+        )
+    if "uCode" not in header:
+        problems.append(f"{path}: row 1 (the header), column 'uCode': is missing (one per unit)")
+    if problems:
+        raise ResponseError("\n".join(problems))
+    columns = {kind: [c for c in header if types.get(c) == kind] for kind in TYPES}
+    numeric = columns["Indicator"] + columns["Denominator"] + (["Time"] if "Time" in header else [])
+    numeric += [c for c in columns["Other"] if _all_numbers(_cell(row, c) for row in rows)]
+    text = columns["Group"] + [c for c in columns["Other"] if c not in numeric]
+    values = np.full((len(rows), len(numeric)), np.nan)
+    codes: list[str] = []
+    seen: set[str] = set()
+    for r, row in enumerate(rows):
+        where = f"{path}: row {r + 2} (uCode {row.get('uCode')!r})"
+        unit = _cell(row, "uCode")
+        if unit is None or unit in seen:
+            problems.append(
+                f"{where}, column 'uCode': must be a unit code used once (got {unit!r})"
+            )
+        codes.append(unit or "")
+        seen.add(unit or "")
+        for c, column in enumerate(numeric):
+            try:
+                number = _number(_cell(row, column))
+            except ValueError:
+                problems.append(
+                    f"{where}, column {column!r}: must be a number or NA (got {row[column]!r})"
+                )
+                continue
+            values[r, c] = np.nan if number is None else number
+    times = {time for row in rows if (time := _cell(row, "Time")) is not None}
+    if len(times) > 1:
+        problems.append(f"{path}: column 'Time': one time point per file (got {sorted(times)})")
+    if problems:
+        raise ResponseError("\n".join(problems))
+    indicators = [item.id for item in definition.items]
+    position = {column: c for c, column in enumerate(numeric)}
+    facts = [c for c in numeric if c not in indicators]
+    return Dataset(
+        unit_ids=codes,
+        indicator_ids=tuple(indicators),
+        values=values[:, [position[i] for i in indicators]].reshape(len(rows), -1),
+        unit_names=tuple(
+            _cell(row, "uName") or code for row, code in zip(rows, codes, strict=True)
+        ),
+        group_ids=tuple(text),
+        groups=np.array([[_cell(row, c) or "" for c in text] for row in rows], dtype=str).reshape(
+            len(rows), -1
+        ),
+        fact_ids=tuple(facts),
+        facts=values[:, [position[f] for f in facts]].reshape(len(rows), -1),
+    )
+
+
+def _all_numbers(cells: Iterable[str | None]) -> bool:
+    try:
+        return all(_number(cell) is not None or cell is None for cell in cells)
+    except ValueError:
+        return False
+
+
+def read_coinr(idata_csv: str | Path, imeta_csv: str | Path) -> tuple[Definition, Dataset]:
+    """Read a COINr project's ``iData`` and ``iMeta`` tables (CSV files, as COINr's users export).
+
+    ``iMeta`` becomes the definition: ``Indicator`` rows become ``indicator`` items (``iName``
+    their name, ``Direction``, ``Weight``, ``Unit``, ``Target``, ``Denominator``), ``Aggregate``
+    rows nodes (the one without a ``Parent`` is the root, and names the definition), and
+    ``Group``, ``Denominator`` and ``Other`` rows facts. ``iData`` becomes the dataset: ``uCode``
+    and ``uName`` name the units, indicator columns hold the raw values (``NA`` missing), group
+    columns become unit groups and denominator columns (and ``Time``) numeric facts; an
+    ``Other`` column is a fact when all its cells are numbers, else a unit group.
+
+    Parameters
+    ----------
+    idata_csv, imeta_csv : str or Path
+        The two tables, with a header row; ``NA`` or an empty cell is missing.
+
+    Returns
+    -------
+    (Definition, Dataset)
+
+    Raises
+    ------
+    DefinitionError
+        ``iMeta`` problems, all of them, each naming the file, row (the header is row 1) and
+        column: an unknown Type or column, a Direction other than 1 or -1, a Parent that names
+        no Aggregate or is not one level up, duplicate iCodes, an Aggregate without children.
+    ResponseError
+        ``iData`` problems, each naming the file, row, uCode and column: a column iMeta does not
+        describe, a value that is not a number, a repeated uCode, several Time points.
+
+    Examples
+    --------
+    >>> definition, data = read_coinr("asem_idata.csv", "asem_imeta.csv")  # doctest: +SKIP
+    >>> score_composite(definition, data).column("Index")  # doctest: +SKIP
+    """
+    definition, types = _read_meta(Path(imeta_csv))
+    dataset = _read_data(Path(idata_csv), definition, types)
+    facts = [
+        fact if fact.id not in dataset.group_ids else Fact(fact.id, fact.name, "text", fact.unit)
+        for fact in definition.facts
+    ]
+    if "Time" in dataset.fact_ids:
+        facts.append(Fact("Time", "Time", "number"))
+    return attrs.evolve(definition, facts=tuple(facts)), dataset
+
+
+def _number_text(value: float) -> str:
+    if math.isnan(value):
+        return "NA"
+    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+
+
+def _levels(definition: Definition) -> dict[str, int]:
+    """COINr's Level of each entry: indicators 1, a node one above its children (all alike)."""
+    levels: dict[str, int] = {item.id: 1 for item in definition.items}
+    problems = []
+
+    def level(node_id: str) -> int:
+        if node_id not in levels:
+            below = {level(child.id) for child in definition.children(node_id)}
+            if len(below) > 1:
+                problems.append(
+                    f"{definition.source}: node {node_id!r}: COINr needs all children of an "
+                    f"aggregate on one level (found children at levels {sorted(below)})"
+                )
+            levels[node_id] = max(below) + 1
+        return levels[node_id]
+
+    level(definition.root)
+    if problems:
+        raise DefinitionError(problems)
+    return levels
+
+
+def _check_writable(definition: Definition) -> None:
+    """Raise for anything COINr's two tables cannot record (and so would score differently)."""
+    problems = [
+        f"{definition.source}: item {item.id!r}: COINr's iMeta holds numeric indicators only "
+        f"(kind is {item.kind!r})"
+        for item in definition.items
+        if item.kind != "indicator"
+    ]
+    problems += [
+        f"{definition.source}: item {item.id!r}: COINr's iMeta has no per-indicator normaliser "
+        f"(normalise is {item.normalise.method!r}; pass it to Normalise(indiv_specs=...))"
+        for item in definition.items
+        if item.normalise is not None
+    ]
+    problems += [
+        f"{definition.source}: node {node.id!r}: COINr's iMeta has no aggregation method "
+        f"(method is {node.method!r}; pass it to Aggregate(f_ag=...))"
+        for node in definition.nodes
+        if node.method != "amean"
+    ]
+    if definition.groups or definition.variants:
+        problems.append(
+            f"{definition.source}: groups and variants: COINr's iMeta cannot hold them "
+            f"(found {len(definition.groups)} groups, {len(definition.variants)} variants)"
+        )
+    if problems:
+        raise DefinitionError(problems)
+
+
+def write_coinr(
+    definition: Definition, dataset: Dataset, idata_csv: str | Path, imeta_csv: str | Path
+) -> None:
+    """Write a definition and its dataset as COINr's ``iData`` and ``iMeta`` tables (CSV).
+
+    The reverse of :func:`read_coinr`: reading the files back gives the same definition and
+    dataset (up to ``source``). Numbers are written at full precision, missing values as ``NA``.
+
+    Raises
+    ------
+    DefinitionError
+        For what COINr's tables cannot record: items that are not ``indicator`` items, a
+        per-indicator normaliser, a node method other than ``amean``, groups or variants,
+        boolean facts, or children of one node on different levels.
+    """
+    _check_writable(definition)
+    levels = _levels(definition)
+    declared = {fact.id: fact for fact in definition.facts}
+    booleans = [fact.id for fact in definition.facts if fact.type == "boolean"]
+    if booleans:
+        raise DefinitionError(
+            f"{definition.source}: facts {booleans}: COINr has no boolean columns"
+        )
+    facts = [f for f in dataset.fact_ids if f != "Time"]
+    rows = [
+        [
+            1,
+            item.id,
+            item.question,
+            item.direction,
+            item.weight,
+            item.unit,
+            item.target,
+            item.denominator or None,
+            item.parent,
+            "Indicator",
+        ]
+        for item in definition.items
+    ]
+    nodes = sorted(definition.nodes, key=lambda node: levels[node.id])
+    rows += [
+        [levels[n.id], n.id, n.name, 1, n.weight, None, None, None, n.parent, "Aggregate"]
+        for n in nodes
+    ]
+    for kind, ids in (("Group", dataset.group_ids), ("Denominator", facts)):
+        for column in ids:
+            fact = declared.get(column, Fact(column, column, "text"))
+            rows.append(
+                [None, column, fact.name, None, None, fact.unit or None, None, None, None, kind]
+            )
+    _write(Path(imeta_csv), list(META_COLUMNS), rows)
+    times = ["Time"] if "Time" in dataset.fact_ids else []
+    header = ["uName", "uCode", *dataset.group_ids, *times, *facts, *dataset.indicator_ids]
+    position = {f: c for c, f in enumerate(dataset.fact_ids)}
+    numbers = dataset.facts[:, [position[f] for f in [*times, *facts]]]
+    data_rows = [
+        [name, code, *groups, *fact_values, *indicator_values]
+        for name, code, groups, fact_values, indicator_values in zip(
+            dataset.unit_names,
+            dataset.unit_ids.tolist(),
+            [[g or None for g in row] for row in dataset.groups.tolist()],
+            numbers.tolist(),
+            dataset.values.tolist(),
+            strict=True,
+        )
+    ]
+    _write(Path(idata_csv), header, data_rows)
+
+
+def _write(path: Path, header: list[str], rows: Sequence[Sequence[object]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow([_text(value) for value in row])
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return "NA"
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        return _number_text(float(value))
+    return str(value)
