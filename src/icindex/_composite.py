@@ -148,15 +148,19 @@ def _children(tree: Tree) -> FloatArray:
 
 
 def _aggregated(
-    leaves: FloatArray,
+    full: FloatArray,
     tree: Tree,
     coverage: FloatArray,
     min_coverage: float,
     min_availability: float,
 ) -> FloatArray:
-    """Every column (n_sets, n_columns, n); a node below a threshold is missing (so skipped)."""
+    """Every column (n_sets, n_columns, n) of ``full``, whose item rows hold the leaves.
+
+    A node below a threshold is missing (so skipped).
+    """
     if min_coverage <= 0 and min_availability <= 0:
-        return _engine.aggregate(leaves, tree)
+        return _engine.fill_aggregates(full, tree)
+    leaves = full[0, : int(np.sum(np.array(tree.kinds) == "item"))].copy()
     with np.errstate(invalid="ignore"):
         passing = (coverage >= min_coverage).astype(np.float64)
     full = _engine.aggregate(leaves, tree, coverage=passing, min_coverage=0.5)
@@ -272,22 +276,26 @@ def score_composite(
     _check_indicators(definition)
     pipeline = _pipeline(definition, normalise, aggregate, p)
     tree, shares = pipeline.tree, pipeline.shares
-    rows = _directed_rows(definition, dataset, pipeline.directions)
-    filled, imputed = rows, None
+    # The leaves are built in place in the rows of the result (no full-size copies).
+    full = np.empty((tree.weights.shape[0], len(tree.ids), dataset.n_units))
+    leaves = full[0, : len(definition.items)]
+    rows = _directed_rows(definition, dataset, pipeline.directions, out=leaves)
+    imputed = None
+    coverage = _coverage(shares, ~np.isnan(rows))
+    known = coverage
     if impute != "none":
         groups = dataset.group(impute_group) if impute_group is not None else None
         filled_columns, imputed = impute_values(rows.T, impute, groups)
-        filled = np.ascontiguousarray(filled_columns.T)
-    coverage = _coverage(shares, ~np.isnan(rows))
-    known = coverage
-    if imputed is not None and (min_coverage > 0 or min_availability > 0):
-        # Thresholds judge the data aggregated, imputed values included (as COINr's do).
-        known = _coverage(shares, ~np.isnan(filled))
+        leaves[...] = filled_columns.T
+        if min_coverage > 0 or min_availability > 0:
+            # Thresholds judge the data aggregated, imputed values included (as COINr's do).
+            known = _coverage(shares, ~np.isnan(leaves))
     units = dataset.unit_ids.tolist()
-    leaves = normalise_rows(filled, pipeline.plan, units)  # in place: these rows are ours
+    normalise_rows(leaves, pipeline.plan, units)  # in place
     if shift:
         leaves += shift
-    full = _aggregated(leaves, tree, known, min_coverage, min_availability)
+    full[1:, : len(definition.items)] = leaves
+    full = _aggregated(full, tree, known, min_coverage, min_availability)
     _check_domain(full, tree, units)
     if shift:
         full[:, len(definition.items) :] -= shift
@@ -310,13 +318,15 @@ def score_composite(
     )
 
 
-def _directed_rows(definition: Definition, dataset: Dataset, directions: FloatArray) -> FloatArray:
-    """Each indicator's values times its direction: shape (k, n_units), the engine's layout."""
+def _directed_rows(
+    definition: Definition, dataset: Dataset, directions: FloatArray, out: FloatArray
+) -> FloatArray:
+    """Each indicator's values times its direction, into ``out`` (k, n_units): engine layout."""
     columns = _dataset_columns(definition, dataset)
     source = dataset.values.T  # C-contiguous: a Dataset stores its values indicator by indicator
     if not np.array_equal(columns, np.arange(source.shape[0])):
         source = source[columns]
-    directed: FloatArray = source * directions[:, None]
+    directed: FloatArray = np.multiply(source, directions[:, None], out=out)
     return directed
 
 

@@ -22,7 +22,7 @@ from ._errors import ScoringError
 from ._responses import CityResponse
 from ._scores import Scores
 
-__all__ = ["MISSING_POLICIES", "ItemTables", "Tree", "aggregate", "score"]
+__all__ = ["MISSING_POLICIES", "ItemTables", "Tree", "aggregate", "fill_aggregates", "score"]
 
 MissingPolicy = Literal["zero", "skip", "bounds"]
 MISSING_POLICIES = ("skip", "zero", "bounds")
@@ -40,6 +40,14 @@ class Level:
     membership: NDArray[np.bool_] = attrs.field(converter=readonly, eq=ARRAY_EQ)
     shared: bool = False
     """True when every weight set agrees on all weights below these parents: computed once."""
+
+    @property
+    def rows(self) -> slice | NDArray[np.intp]:
+        """The children's rows: a slice (a view, no copy) when they are contiguous."""
+        first = int(self.children[0])
+        if np.array_equal(self.children, np.arange(first, first + len(self.children))):
+            return slice(first, first + len(self.children))
+        return self.children
 
 
 @attrs.frozen
@@ -258,11 +266,27 @@ def aggregate(
     n_sets, n_columns = tree.weights.shape
     full = np.empty((n_sets, n_columns, leaves.shape[1]))
     full[:, : leaves.shape[0]] = leaves
+    return fill_aggregates(full, tree, power=power, coverage=coverage, min_coverage=min_coverage)
+
+
+def fill_aggregates(
+    full: FloatArray,
+    tree: Tree,
+    *,
+    power: float | None = None,
+    coverage: FloatArray | None = None,
+    min_coverage: float = 0.0,
+) -> FloatArray:
+    """:func:`aggregate` in place: ``full`` (n_sets, n_columns, n) holds the leaves in its item
+    rows (in every set); every other row is computed and ``full`` is returned.
+
+    Lets a caller build its leaves directly in the result and spare a full-size copy.
+    """
     for level in tree.levels:
         sets = slice(0, 1) if level.shared else slice(None)
         weights = tree.weights[sets, level.children][:, None, :] * level.membership.T
         values = _kernels.power_mean_rows(
-            full[sets][:, level.children], weights, level.power if power is None else power
+            full[sets, level.rows], weights, level.power if power is None else power
         )
         if coverage is not None and min_coverage > 0:
             values[coverage[sets][:, level.parents] < min_coverage] = np.nan

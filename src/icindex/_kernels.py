@@ -66,38 +66,33 @@ def power_mean_rows(values: FloatArray, weights: FloatArray, power: float) -> Fl
     -------
     ndarray, shape (..., m, n)
     """
+    # NaN compares False, so `values > 0` and `abs(values) > 0` also exclude missing children.
     missing = np.isnan(values)
-    if missing.any():
-        known = ~missing
-        present_weight = weights @ known.astype(np.float64)
-    else:
-        known = None
-        present_weight = np.broadcast_to(
-            weights.sum(axis=-1)[..., None], (*weights.shape[:-1], values.shape[-1])
-        )
-    usable = known if power == 1 else _and(known, values != 0 if power != 0 else values > 0)
+    any_missing = bool(missing.any())
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         if power == 1:
-            transformed = values if known is None else np.where(known, values, 0.0)
+            transformed = np.where(missing, 0.0, values) if any_missing else values
         elif power == 0:
-            transformed = np.log(np.where(usable, values, 1.0))
+            transformed = np.log(np.where(values > 0, values, 1.0))
         else:
+            usable = np.abs(values) > 0
             transformed = np.where(usable, np.where(usable, values, 1.0) ** power, 0.0)
+        if any_missing:
+            present_weight = weights @ (1.0 - missing)
+        else:
+            present_weight = np.broadcast_to(
+                weights.sum(axis=-1)[..., None], (*weights.shape[:-1], values.shape[-1])
+            )
         mean = (weights @ transformed) / present_weight
         if power == 0:
             mean = np.exp(mean)
         elif power != 1:
             mean = mean ** (1.0 / power)
     if power <= 0:
-        zero = values == 0 if known is None else known & (values == 0)
-        zero_hit = (weights > 0).astype(np.float64) @ zero.astype(np.float64) > 0
+        zero_hit = (weights > 0).astype(np.float64) @ (values == 0).astype(np.float64) > 0
         mean = np.where(zero_hit, 0.0, mean)
     result: FloatArray = np.where(present_weight > 0, mean, np.nan)
     return result
-
-
-def _and(known: NDArray[np.bool_] | None, mask: NDArray[np.bool_]) -> NDArray[np.bool_]:
-    return mask if known is None else known & mask
 
 
 def score_coded(codes: NDArray[np.integer], table: FloatArray) -> FloatArray:
