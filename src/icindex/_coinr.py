@@ -21,7 +21,7 @@ import numpy as np
 from ._dataset import Dataset
 from ._definition import Definition, Fact, Item, Node
 from ._errors import DefinitionError, IcindexError, ResponseError
-from ._loader import ID_PATTERN
+from ._schema import ID_PATTERN
 
 __all__ = ["read_coinr", "write_coinr"]
 
