@@ -32,14 +32,9 @@ from ._errors import DefinitionError, IcindexError, ResponseError, ScoringError
 from ._impute import IMPUTE_METHODS, impute
 from ._loader import bundled_definitions, find_definition, load_definition, validate_paths
 from ._normalise import normalise
-from ._responses import (
-    CityResponse,
-    read_responses,
-    write_city_toml,
-    write_long_csv,
-    write_wide_csv,
-)
+from ._responses import CityResponse, read_responses
 from ._scores import Scores
+from ._writers import write_city_toml, write_long_csv, write_wide_csv
 
 __version__ = "0.1.0"
 

@@ -1,4 +1,4 @@
-"""Cities' answers: read from TOML (one file a city), wide CSV or long CSV, and written back.
+"""Cities' answers read from TOML (one file a city), wide CSV or long CSV (writers: _writers).
 
 Unknown is not no: a missing key, an empty cell or ``unknown`` leaves the answer out of
 :attr:`CityResponse.answers`; ``no`` is an answer. Every unreadable value raises
@@ -21,14 +21,7 @@ import attrs
 from ._definition import Definition, Fact, Item
 from ._errors import ResponseError
 
-__all__ = [
-    "Answer",
-    "CityResponse",
-    "read_responses",
-    "write_city_toml",
-    "write_long_csv",
-    "write_wide_csv",
-]
+__all__ = ["Answer", "CityResponse", "read_responses"]
 
 Answer = str | tuple[str, ...] | float
 """An answer: an option id (yes_no, choice), a tuple of option ids (checklist) or a float."""
@@ -419,66 +412,3 @@ def _expand(paths: str | Path | Iterable[str | Path]) -> list[Path]:
         else:
             expanded.append(path)
     return expanded
-
-
-def _cell(answer: Any) -> str:
-    if isinstance(answer, tuple):
-        return CHECKLIST_SEPARATOR.join(answer) if answer else "none"
-    if isinstance(answer, bool):
-        return "true" if answer else "false"
-    if isinstance(answer, float):
-        return repr(answer)
-    return str(answer)
-
-
-def write_wide_csv(
-    path: str | Path, cities: Sequence[CityResponse], definition: Definition
-) -> None:
-    """Write cities as a wide CSV (one row a city); unknown answers are empty cells."""
-    keys = [fact.id for fact in definition.facts] + [item.id for item in definition.items]
-    with Path(path).open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["city_id", *META_COLUMNS, *keys])
-        for city in cities:
-            values = {**city.facts, **city.answers}
-            meta = [city.name, city.country, city.round]
-            writer.writerow(
-                [city.id, *meta, *(_cell(values[k]) if k in values else "" for k in keys)]
-            )
-
-
-def write_long_csv(path: str | Path, cities: Sequence[CityResponse]) -> None:
-    """Write cities as a long CSV (one row an answer or fact) with their evidence."""
-    with Path(path).open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow([*LONG_HEADER, "evidence"])
-        for city in cities:
-            meta = {"name": city.name, "country": city.country, "round": city.round}
-            for key, value in {**meta, **city.facts, **city.answers}.items():
-                if value != "":
-                    writer.writerow([city.id, key, _cell(value), city.evidence.get(key, "")])
-
-
-def _toml_value(value: Any) -> str:
-    if isinstance(value, str):
-        escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-        return f'"{escaped}"'
-    if isinstance(value, tuple):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return repr(value)
-
-
-def write_city_toml(path: str | Path, city: CityResponse, definition: Definition) -> None:
-    """Write one city in the TOML response format; reading it back gives the same city."""
-    lines = ["schema_version = 1", f"index = {_toml_value(definition.id)}", "", "[city]"]
-    meta = {"id": city.id, "name": city.name, "country": city.country, "round": city.round}
-    lines += [f"{k} = {_toml_value(v)}" for k, v in meta.items() if v != ""]
-    for table, values in (
-        ("facts", city.facts),
-        ("answers", city.answers),
-        ("evidence", city.evidence),
-    ):
-        lines += ["", f"[{table}]"] + [f"{k} = {_toml_value(v)}" for k, v in values.items()]
-    Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
