@@ -22,12 +22,11 @@ Run: ``python -m pytest benchmarks/bench_coinr.py -s`` (``--benchmark-disable`` 
 from __future__ import annotations
 
 import csv
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pytest
+from benchmarks.timing import best_of
 
 import icindex
 
@@ -41,15 +40,6 @@ pytestmark = pytest.mark.skipif(
     reason=f"COINr's ASEM example is not at {ASEM} (shared/ beside the repository)",
 )
 
-
-def best_of(function: Callable[[], object], repeat: int = 7) -> float:
-    """The fastest of ``repeat`` wall-clock runs, in seconds."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def resampled(data: icindex.Dataset, size: int, seed: int = 0) -> tuple[icindex.Dataset, list[int]]:

@@ -14,27 +14,17 @@ Run: ``python -m pytest benchmarks/bench_scoring.py`` (``--benchmark-disable`` f
 from __future__ import annotations
 
 import os
-import time
 import tracemalloc
-from collections.abc import Callable
 
 import numpy as np
 import pytest
+from benchmarks.timing import best_of
 from tests import reference
 
 import icindex
 
 SIZES = [int(s) for s in os.environ.get("ICINDEX_BENCH_SIZES", "1000,10000,100000").split(",")]
 
-
-def best_of(function: Callable[[], object], repeat: int = 5) -> float:
-    """The fastest of ``repeat`` wall-clock runs, in seconds."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def decode(definition: icindex.Definition, encoded: icindex.Encoded) -> list[icindex.CityResponse]:
