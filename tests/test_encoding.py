@@ -56,3 +56,24 @@ def test_mismatched_shapes_and_duplicate_ids_are_errors(tiny):
         icindex.Encoded(good.city_ids, good.layout, good.codes[:, :1], good.ticks, good.values)
     with pytest.raises(icindex.ResponseError, match="unique"):
         icindex.Encoded(np.array(["a", "a"]), good.layout, good.codes, good.ticks, good.values)
+
+
+@pytest.mark.parametrize(
+    ("item", "answer"),
+    [("welcome_office", "maybe"), ("welcome_events", ("party",)), ("welcome_share", "lots"),
+     ("welcome_languages", 3)],
+)
+def test_bad_answers_built_in_python_are_named(tiny, item, answer):
+    """A CityResponse built in code with an invalid answer is refused when encoded."""
+    city = icindex.CityResponse(id="x", name="X", answers={item: answer})
+    with pytest.raises(icindex.ResponseError, match=f"city 'x': item '{item}'"):
+        icindex.encode(tiny, [city])
+
+
+def test_python_answers_are_normalised(tiny):
+    """True counts as yes and an explicit "unknown" stays unknown when encoded from Python."""
+    city = icindex.CityResponse(
+        id="x", name="X", answers={"welcome_office": True, "welcome_languages": "unknown"}
+    )
+    encoded = icindex.encode(tiny, [city])
+    np.testing.assert_array_equal(encoded.codes, [[0, -1, -1]])

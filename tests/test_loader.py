@@ -270,3 +270,12 @@ def test_mangled_definitions_raise_only_definition_errors(tmp_path_factory, data
         icindex.load_definition(folder)
     except icindex.DefinitionError as error:
         assert all(": " in problem for problem in error.problems)
+
+
+def test_unknown_item_or_node_id_is_a_named_key_error(tiny):
+    """Looking up an id the definition lacks raises UnknownIdError, a KeyError and IcindexError."""
+    with pytest.raises(icindex.UnknownIdError, match="no item 'nowhere' in definition 'tiny'"):
+        tiny.item("nowhere")
+    with pytest.raises(KeyError):
+        tiny.node("nowhere")
+    assert str(icindex.UnknownIdError("plain")) == "plain"

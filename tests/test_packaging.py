@@ -57,3 +57,5 @@ def test_errors_share_one_base_and_a_builtin():
     """Every icindex error is an IcindexError and a ValueError."""
     for error in (icindex.DefinitionError, icindex.ResponseError, icindex.ScoringError):
         assert issubclass(error, icindex.IcindexError) and issubclass(error, ValueError)
+    assert issubclass(icindex.UnknownIdError, icindex.IcindexError)
+    assert issubclass(icindex.UnknownIdError, KeyError)

@@ -28,7 +28,13 @@ from ._definition import (
 )
 from ._encoding import Encoded, Layout, encode, synthetic_cities
 from ._engine import MISSING_POLICIES, score
-from ._errors import DefinitionError, IcindexError, ResponseError, ScoringError
+from ._errors import (
+    DefinitionError,
+    IcindexError,
+    ResponseError,
+    ScoringError,
+    UnknownIdError,
+)
 from ._impute import IMPUTE_METHODS, impute
 from ._loader import bundled_definitions, find_definition, load_definition, validate_paths
 from ._normalise import normalise
@@ -58,6 +64,7 @@ __all__ = [
     "ResponseError",
     "Scores",
     "ScoringError",
+    "UnknownIdError",
     "Variant",
     "__version__",
     "bundled_definitions",

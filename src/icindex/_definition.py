@@ -12,6 +12,8 @@ from typing import Literal
 
 import attrs
 
+from ._errors import UnknownIdError
+
 __all__ = [
     "AGGREGATION_METHODS",
     "FACT_TYPES",
@@ -256,18 +258,18 @@ class Definition:
     source: str = "<memory>"
 
     def item(self, item_id: str) -> Item:
-        """Return the item with this id; ``KeyError`` names the id if there is none."""
+        """Return the item with this id; :class:`UnknownIdError` (a KeyError) if there is none."""
         for item in self.items:
             if item.id == item_id:
                 return item
-        raise KeyError(f"{self.source}: no item {item_id!r}")
+        raise UnknownIdError(f"{self.source}: no item {item_id!r} in definition {self.id!r}")
 
     def node(self, node_id: str) -> Node:
-        """Return the node with this id; ``KeyError`` names the id if there is none."""
+        """Return the node with this id; :class:`UnknownIdError` (a KeyError) if there is none."""
         for node in self.nodes:
             if node.id == node_id:
                 return node
-        raise KeyError(f"{self.source}: no node {node_id!r}")
+        raise UnknownIdError(f"{self.source}: no node {node_id!r} in definition {self.id!r}")
 
     def children(self, node_id: str) -> tuple[Node | Item, ...]:
         """The nodes and items whose parent is ``node_id``, nodes first, each in file order."""

@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 from ._arrays import ARRAY_EQ, readonly
 from ._definition import Definition
 from ._errors import ResponseError
-from ._responses import CityResponse
+from ._responses import CityResponse, parse_answer
 
 __all__ = ["Encoded", "Layout", "encode", "synthetic_cities"]
 
@@ -155,12 +155,17 @@ def encode(definition: Definition, cities: Sequence[CityResponse]) -> Encoded:
                 )
             array, column = columns[item_id]
             options = option_index[position[item_id]]
+            # Answers built in Python (not read from files) are checked here, once.
+            raw = list(answer) if isinstance(answer, tuple) else answer
+            clean = parse_answer(items[position[item_id]], raw, f"{city.source}: city {city.id!r}")
+            if clean is None:
+                continue
             if array == "codes":
-                codes[row, column] = options[str(answer)]
-            elif array == "ticks" and isinstance(answer, tuple):
-                ticks[row, column] = sum(1 << options[o] for o in answer)
+                codes[row, column] = options[str(clean)]
+            elif isinstance(clean, tuple):
+                ticks[row, column] = sum(1 << options[o] for o in clean)
             else:
-                values[row, column] = answer
+                values[row, column] = clean
     city_ids = np.array([city.id for city in cities], dtype=str)
     return Encoded(city_ids, layout, codes, ticks, values)
 

@@ -7,7 +7,7 @@ that catches ``ValueError`` keeps working.
 
 from __future__ import annotations
 
-__all__ = ["DefinitionError", "IcindexError", "ResponseError", "ScoringError"]
+__all__ = ["DefinitionError", "IcindexError", "ResponseError", "ScoringError", "UnknownIdError"]
 
 
 class IcindexError(Exception):
@@ -36,3 +36,11 @@ class ResponseError(IcindexError, ValueError):
 
 class ScoringError(IcindexError, ValueError):
     """Scoring was asked for something that cannot be computed (names the node and cities)."""
+
+
+class UnknownIdError(IcindexError, KeyError):
+    """A look-up by id found nothing: names the id and where it was looked for."""
+
+    def __str__(self) -> str:
+        # KeyError would quote the message; print it as the sentence it is.
+        return str(self.args[0]) if self.args else ""
