@@ -68,22 +68,27 @@ def power_mean_rows(values: FloatArray, weights: FloatArray, power: float) -> Fl
     """
     # NaN compares False, so `values > 0` and `abs(values) > 0` also exclude missing children.
     missing = np.isnan(values)
-    any_missing = bool(missing.any())
+    units = values.shape[-1]
+    gappy = np.flatnonzero(missing.reshape(-1, units).any(axis=0))
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         if power == 1:
-            transformed = np.where(missing, 0.0, values) if any_missing else values
+            transformed = values  # NaN poisons only the gappy units' columns, mended below
         elif power == 0:
             transformed = np.log(np.where(values > 0, values, 1.0))
         else:
             usable = np.abs(values) > 0
             transformed = np.where(usable, np.where(usable, values, 1.0) ** power, 0.0)
-        if any_missing:
+        if 2 * gappy.size > units:  # gaps in most units: mask them all at once
             present_weight = weights @ (1.0 - missing)
-        else:
-            present_weight = np.broadcast_to(
-                weights.sum(axis=-1)[..., None], (*weights.shape[:-1], values.shape[-1])
-            )
-        mean = (weights @ transformed) / present_weight
+            total = weights @ (np.where(missing, 0.0, values) if power == 1 else transformed)
+        else:  # gaps in few units (or none): mend just those units' sums
+            total = weights @ transformed
+            present_weight = np.repeat(weights.sum(axis=-1)[..., None], units, axis=-1)
+            if gappy.size:
+                known = 1.0 - missing[..., gappy]
+                present_weight[..., gappy] = weights @ known
+                total[..., gappy] = weights @ np.where(known > 0, transformed[..., gappy], 0.0)
+        mean = total / present_weight
         if power == 0:
             mean = np.exp(mean)
         elif power != 1:
