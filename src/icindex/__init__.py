@@ -12,7 +12,8 @@ Examples
 True
 """
 
-from ._coinr import read_coinr, write_coinr
+from ._coinr import read_coinr
+from ._coinr_write import write_coinr
 from ._composite import effective_weights, score_composite
 from ._dataset import Dataset
 from ._definition import (

@@ -1,4 +1,4 @@
-"""COINr interop: read a COINr project's ``iData`` and ``iMeta`` tables, and write them back.
+"""COINr interop: read a COINr project's ``iData`` and ``iMeta`` tables (the writer: _coinr_write).
 
 COINr (the EU JRC's R toolkit for composite indicators) describes an index with two tables:
 ``iMeta``, one row per indicator or aggregate (``Level``, ``iCode``, ``Parent``, ``Direction``,
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 
 import attrs
@@ -23,7 +23,7 @@ from ._definition import Definition, Fact, Item, Node
 from ._errors import DefinitionError, IcindexError, ResponseError
 from ._schema import ID_PATTERN
 
-__all__ = ["read_coinr", "write_coinr"]
+__all__ = ["read_coinr"]
 
 META_COLUMNS = (
     "Level",
@@ -366,145 +366,3 @@ def read_coinr(idata_csv: str | Path, imeta_csv: str | Path) -> tuple[Definition
     if "Time" in dataset.fact_ids:
         facts.append(Fact("Time", "Time", "number"))
     return attrs.evolve(definition, facts=tuple(facts)), dataset
-
-
-def _number_text(value: float) -> str:
-    if math.isnan(value):
-        return "NA"
-    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-
-
-def _levels(definition: Definition) -> dict[str, int]:
-    """COINr's Level of each entry: indicators 1, a node one above its children (all alike)."""
-    levels: dict[str, int] = {item.id: 1 for item in definition.items}
-    problems = []
-
-    def level(node_id: str) -> int:
-        if node_id not in levels:
-            below = {level(child.id) for child in definition.children(node_id)}
-            if len(below) > 1:
-                problems.append(
-                    f"{definition.source}: node {node_id!r}: COINr needs all children of an "
-                    f"aggregate on one level (found children at levels {sorted(below)})"
-                )
-            levels[node_id] = max(below) + 1
-        return levels[node_id]
-
-    level(definition.root)
-    if problems:
-        raise DefinitionError(problems)
-    return levels
-
-
-def _check_writable(definition: Definition) -> None:
-    """Raise for anything COINr's two tables cannot record (and so would score differently)."""
-    problems = [
-        f"{definition.source}: item {item.id!r}: COINr's iMeta holds numeric indicators only "
-        f"(kind is {item.kind!r})"
-        for item in definition.items
-        if item.kind != "indicator"
-    ]
-    problems += [
-        f"{definition.source}: item {item.id!r}: COINr's iMeta has no per-indicator normaliser "
-        f"(normalise is {item.normalise.method!r}; pass it to Normalise(indiv_specs=...))"
-        for item in definition.items
-        if item.normalise is not None
-    ]
-    problems += [
-        f"{definition.source}: node {node.id!r}: COINr's iMeta has no aggregation method "
-        f"(method is {node.method!r}; pass it to Aggregate(f_ag=...))"
-        for node in definition.nodes
-        if node.method != "amean"
-    ]
-    if definition.groups or definition.variants:
-        problems.append(
-            f"{definition.source}: groups and variants: COINr's iMeta cannot hold them "
-            f"(found {len(definition.groups)} groups, {len(definition.variants)} variants)"
-        )
-    if problems:
-        raise DefinitionError(problems)
-
-
-def write_coinr(
-    definition: Definition, dataset: Dataset, idata_csv: str | Path, imeta_csv: str | Path
-) -> None:
-    """Write a definition and its dataset as COINr's ``iData`` and ``iMeta`` tables (CSV).
-
-    The reverse of :func:`read_coinr`: reading the files back gives the same definition and
-    dataset (up to ``source``). Numbers are written at full precision, missing values as ``NA``.
-
-    Raises
-    ------
-    DefinitionError
-        For what COINr's tables cannot record: items that are not ``indicator`` items, a
-        per-indicator normaliser, a node method other than ``amean``, groups or variants,
-        boolean facts, or children of one node on different levels.
-    """
-    _check_writable(definition)
-    levels = _levels(definition)
-    declared = {fact.id: fact for fact in definition.facts}
-    booleans = [fact.id for fact in definition.facts if fact.type == "boolean"]
-    if booleans:
-        raise DefinitionError(
-            f"{definition.source}: facts {booleans}: COINr has no boolean columns"
-        )
-    facts = [f for f in dataset.fact_ids if f != "Time"]
-    rows = [
-        [
-            1,
-            item.id,
-            item.question,
-            item.direction,
-            item.weight,
-            item.unit,
-            item.target,
-            item.denominator or None,
-            item.parent,
-            "Indicator",
-        ]
-        for item in definition.items
-    ]
-    nodes = sorted(definition.nodes, key=lambda node: levels[node.id])
-    rows += [
-        [levels[n.id], n.id, n.name, 1, n.weight, None, None, None, n.parent, "Aggregate"]
-        for n in nodes
-    ]
-    for kind, ids in (("Group", dataset.group_ids), ("Denominator", facts)):
-        for column in ids:
-            fact = declared.get(column, Fact(column, column, "text"))
-            rows.append(
-                [None, column, fact.name, None, None, fact.unit or None, None, None, None, kind]
-            )
-    _write(Path(imeta_csv), list(META_COLUMNS), rows)
-    times = ["Time"] if "Time" in dataset.fact_ids else []
-    header = ["uName", "uCode", *dataset.group_ids, *times, *facts, *dataset.indicator_ids]
-    position = {f: c for c, f in enumerate(dataset.fact_ids)}
-    numbers = dataset.facts[:, [position[f] for f in [*times, *facts]]]
-    data_rows = [
-        [name, code, *groups, *fact_values, *indicator_values]
-        for name, code, groups, fact_values, indicator_values in zip(
-            dataset.unit_names,
-            dataset.unit_ids.tolist(),
-            [[g or None for g in row] for row in dataset.groups.tolist()],
-            numbers.tolist(),
-            dataset.values.tolist(),
-            strict=True,
-        )
-    ]
-    _write(Path(idata_csv), header, data_rows)
-
-
-def _write(path: Path, header: list[str], rows: Sequence[Sequence[object]]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow([_text(value) for value in row])
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return "NA"
-    if isinstance(value, float | int) and not isinstance(value, bool):
-        return _number_text(float(value))
-    return str(value)
