@@ -12,7 +12,7 @@ from typing import Literal
 
 import attrs
 
-from ._errors import UnknownIdError
+from ._errors import DefinitionError, UnknownIdError
 
 __all__ = [
     "AGGREGATION_METHODS",
@@ -152,10 +152,10 @@ class Item:
     def point_range(self) -> tuple[float, float]:
         """The fewest and the most points any answer can earn (goalposts: 0 and 1).
 
-        An ``indicator`` earns no points (it is normalised across units): ``ValueError``.
+        An ``indicator`` earns no points (it is normalised across units): ``DefinitionError``.
         """
         if self.kind == "indicator":
-            raise ValueError(f"item {self.id!r} is an indicator: it has no point range")
+            raise DefinitionError(f"item {self.id!r} is an indicator: it has no point range")
         if self.kind in ("yes_no", "choice"):
             values = [option.points for option in self.options]
             return min(values), max(values)

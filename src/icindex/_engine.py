@@ -2,7 +2,7 @@
 
 Columns of the full score matrix: every item (definition order), then every node (the root
 first), then every group, then every variant. Each level of the tree is one weighted power mean
-per aggregation method over all cities at once (:func:`icindex._kernels.power_mean`).
+per aggregation method over all cities at once (:func:`icindex._kernels.power_mean_rows`).
 """
 
 from __future__ import annotations
