@@ -141,7 +141,8 @@ def value_columns(draw: st.DrawFn, min_units: int = 2, max_units: int = 12) -> l
     count = draw(st.integers(min_units, max_units))
     values = draw(st.lists(raw_values, min_size=count, max_size=count))
     if len(set(values)) < 2:
-        values[0] = values[1] + 1.0
+        # Step towards zero, so the value stays in raw_values' range [-1000, 1000].
+        values[0] = values[1] - 1.0 if values[1] > 0 else values[1] + 1.0
     missing = draw(st.lists(st.booleans(), min_size=count, max_size=count))
     known = sorted(range(count), key=lambda i: values[i])
     keep = {known[0], known[-1]}
