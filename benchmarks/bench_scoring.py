@@ -32,7 +32,7 @@ def decode(definition: icindex.Definition, encoded: icindex.Encoded) -> list[ici
     items, layout = definition.items, encoded.layout
     cities = []
     for row, city_id in enumerate(encoded.city_ids.tolist()):
-        answers: dict[str, icindex._responses.Answer] = {}
+        answers: dict[str, icindex._io.responses.Answer] = {}
         for column, i in enumerate(layout.coded):
             if encoded.codes[row, column] >= 0:
                 answers[items[i].id] = items[i].option_ids[encoded.codes[row, column]]

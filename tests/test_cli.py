@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from icindex._cli import main
+from icindex._cli.main import main
 from tests.conftest import DATA, REPO
 
 TINY = str(DATA / "tiny")

@@ -8,7 +8,7 @@ import statistics
 
 import pytest
 
-from icindex._cli import main
+from icindex._cli.main import main
 from tests.test_coinr import META, small
 
 DATA = """

@@ -17,7 +17,7 @@ import pytest
 
 import icindex
 from icindex import read_coinr, score_composite, write_coinr
-from icindex._cli import main
+from icindex._cli.main import main
 
 ASEM = Path(__file__).resolve().parents[1].parent / "shared" / "peers" / "coinr-asem"
 IDATA, IMETA, COINR = (

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import icindex
 from icindex import impute
-from icindex._impute import IMPUTERS
+from icindex._engine.impute import IMPUTERS
 from tests.strategies import value_columns
 
 NAN = math.nan

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from icindex import _kernels
+from icindex._engine import kernels as _kernels
 
 VALUES = np.array([[1.0, 4.0, np.nan], [0.0, 2.0, 3.0]])
 WEIGHTS = np.array([[1.0, 0.0], [1.0, 1.0], [2.0, 1.0]])

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import icindex
 from icindex import Normalisation, normalise
-from icindex._normalise import NORMALISERS
+from icindex._engine.normalise import NORMALISERS
 from tests.strategies import value_columns
 
 NAN = math.nan

@@ -12,11 +12,24 @@ Examples
 True
 """
 
-from ._coinr import read_coinr
-from ._coinr_write import write_coinr
-from ._composite import effective_weights, score_composite
-from ._dataset import Dataset
-from ._definition import (
+from ._engine.composite import effective_weights, score_composite
+from ._engine.encoding import Encoded, Layout, encode, synthetic_cities
+from ._engine.engine import MISSING_POLICIES, score
+from ._engine.impute import IMPUTE_METHODS, impute
+from ._engine.normalise import normalise
+from ._errors import (
+    DefinitionError,
+    IcindexError,
+    ResponseError,
+    ScoringError,
+    UnknownIdError,
+)
+from ._io.coinr import read_coinr
+from ._io.coinr_write import write_coinr
+from ._io.dataset import Dataset
+from ._io.responses import CityResponse, read_responses
+from ._io.writers import write_city_toml, write_long_csv, write_wide_csv
+from ._model.definition import (
     NORMALISE_METHODS,
     Definition,
     Fact,
@@ -27,21 +40,8 @@ from ._definition import (
     Option,
     Variant,
 )
-from ._encoding import Encoded, Layout, encode, synthetic_cities
-from ._engine import MISSING_POLICIES, score
-from ._errors import (
-    DefinitionError,
-    IcindexError,
-    ResponseError,
-    ScoringError,
-    UnknownIdError,
-)
-from ._impute import IMPUTE_METHODS, impute
-from ._loader import bundled_definitions, find_definition, load_definition, validate_paths
-from ._normalise import normalise
-from ._responses import CityResponse, read_responses
-from ._scores import Scores
-from ._writers import write_city_toml, write_long_csv, write_wide_csv
+from ._model.loader import bundled_definitions, find_definition, load_definition, validate_paths
+from ._results.scores import Scores
 
 __version__ = "0.1.0"
 

@@ -1,5 +1,5 @@
 """``python -m icindex``: the same as the ``icindex`` command."""
 
-from ._cli import main
+from ._cli.main import main
 
 raise SystemExit(main())

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ._definition import Definition
-from ._responses import CHECKLIST_SEPARATOR, LONG_HEADER, META_COLUMNS, CityResponse
+from .._model.definition import Definition
+from .responses import CHECKLIST_SEPARATOR, LONG_HEADER, META_COLUMNS, CityResponse
 
 __all__ = ["write_city_toml", "write_long_csv", "write_wide_csv"]
 

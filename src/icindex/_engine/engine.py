@@ -2,7 +2,7 @@
 
 Columns of the full score matrix: every item (definition order), then every node (the root
 first), then every group, then every variant. Each level of the tree is one weighted power mean
-per aggregation method over all cities at once (:func:`icindex._kernels.power_mean_rows`).
+per aggregation method over all cities at once (:func:`icindex.kernels.power_mean_rows`).
 """
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from . import _kernels
-from ._arrays import ARRAY_EQ, readonly
-from ._definition import Definition, Item, Node
-from ._encoding import Encoded, Layout, encode
-from ._errors import ScoringError
-from ._responses import CityResponse
-from ._scores import Scores
+from .._arrays import ARRAY_EQ, readonly
+from .._errors import ScoringError
+from .._io.responses import CityResponse
+from .._model.definition import Definition, Item, Node
+from .._results.scores import Scores
+from . import kernels
+from .encoding import Encoded, Layout, encode
 
 __all__ = ["MISSING_POLICIES", "ItemTables", "Tree", "aggregate", "fill_aggregates", "score"]
 
@@ -210,15 +210,15 @@ class ItemTables:
     def item_scores(self, encoded: Encoded) -> FloatArray:
         """Item scores (n, n_items) in 0-100, NaN where the answer is unknown."""
         scores = np.empty((encoded.n_cities, len(self.layout.item_ids)))
-        scores[:, self.layout.coded] = _kernels.score_coded(encoded.codes, self.coded)
-        scores[:, self.layout.checklists] = _kernels.score_checklists(
+        scores[:, self.layout.coded] = kernels.score_coded(encoded.codes, self.coded)
+        scores[:, self.layout.checklists] = kernels.score_checklists(
             encoded.ticks, self.checklist_points, self.checklist_low, self.checklist_high
         )
         numeric = self.layout.numeric
-        scores[:, numeric[self.threshold_items]] = _kernels.score_thresholds(
+        scores[:, numeric[self.threshold_items]] = kernels.score_thresholds(
             encoded.values[:, self.threshold_items], self.thresholds, self.threshold_scores
         )
-        scores[:, numeric[self.goalpost_items]] = _kernels.score_goalposts(
+        scores[:, numeric[self.goalpost_items]] = kernels.score_goalposts(
             encoded.values[:, self.goalpost_items], self.goalposts[:, 0], self.goalposts[:, 1]
         )
         return scores
@@ -285,7 +285,7 @@ def fill_aggregates(
     for level in tree.levels:
         sets = slice(0, 1) if level.shared else slice(None)
         weights = tree.weights[sets, level.children][:, None, :] * level.membership.T
-        values = _kernels.power_mean_rows(
+        values = kernels.power_mean_rows(
             full[sets, level.rows], weights, level.power if power is None else power
         )
         if coverage is not None and min_coverage > 0:

@@ -12,15 +12,15 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ._definition import (
+from .._errors import DefinitionError
+from .definition import (
     Definition,
     Group,
     Item,
     Node,
     Variant,
 )
-from ._errors import DefinitionError
-from ._schema import (
+from .schema import (
     MAIN_FILE,
     MAIN_KEYS,
     READERS,
@@ -237,7 +237,7 @@ def shipped_folder(name: str) -> Path:
     packaged = Path(str(resources.files("icindex"))) / name
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parents[2] / name
+    return Path(__file__).resolve().parents[3] / name
 
 
 def _bundled_root() -> Path:

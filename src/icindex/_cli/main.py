@@ -11,13 +11,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import _cli_composite
-from ._definition import Definition, Item
-from ._engine import MISSING_POLICIES, score
-from ._errors import IcindexError
-from ._loader import bundled_definitions, load_definition, shipped_folder, validate_paths
-from ._responses import read_responses
-from ._scores import Scores
+from .._engine.engine import MISSING_POLICIES, score
+from .._errors import IcindexError
+from .._io.responses import read_responses
+from .._model.definition import Definition, Item
+from .._model.loader import bundled_definitions, load_definition, shipped_folder, validate_paths
+from .._results.scores import Scores
+from . import composite
 
 __all__ = ["main"]
 
@@ -74,7 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_missing(run, "skip")
     run.add_argument("--format", choices=FORMATS, default="table", help="output (default: table)")
     run.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of stdout")
-    _cli_composite.add_options(run)
+    composite.add_options(run)
 
     check = commands.add_parser("validate", help="check definition files, listing every problem")
     check.description = "Validate definitions (folders with index.toml, or TOML files)."
@@ -113,9 +113,9 @@ def _demo(args: argparse.Namespace) -> int:
 
 def _score(args: argparse.Namespace) -> int:
     if args.coinr is not None:
-        _emit(_cli_composite.render(_cli_composite.score_coinr(args), args.format), args.out)
+        _emit(composite.render(composite.score_coinr(args), args.format), args.out)
         return 0
-    _cli_composite.check_without_coinr(args)
+    composite.check_without_coinr(args)
     definition = load_definition(args.index)
     cities = read_responses(args.responses, definition)
     scores = score(definition, cities, missing=args.missing, min_coverage=args.min_coverage)

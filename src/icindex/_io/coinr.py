@@ -18,10 +18,10 @@ from pathlib import Path
 import attrs
 import numpy as np
 
-from ._dataset import Dataset
-from ._definition import Definition, Fact, Item, Node
-from ._errors import DefinitionError, IcindexError, ResponseError
-from ._schema import ID_PATTERN
+from .._errors import DefinitionError, IcindexError, ResponseError
+from .._model.definition import Definition, Fact, Item, Node
+from .._model.schema import ID_PATTERN
+from .dataset import Dataset
 
 __all__ = ["read_coinr"]
 

@@ -10,10 +10,10 @@ import math
 from collections.abc import Sequence
 from pathlib import Path
 
-from ._coinr import META_COLUMNS
-from ._dataset import Dataset
-from ._definition import Definition, Fact
-from ._errors import DefinitionError
+from .._errors import DefinitionError
+from .._model.definition import Definition, Fact
+from .coinr import META_COLUMNS
+from .dataset import Dataset
 
 __all__ = ["write_coinr"]
 

@@ -17,10 +17,10 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from ._arrays import ARRAY_EQ, readonly
-from ._definition import Definition
-from ._errors import ResponseError
-from ._responses import CityResponse, parse_answer
+from .._arrays import ARRAY_EQ, readonly
+from .._errors import ResponseError
+from .._io.responses import CityResponse, parse_answer
+from .._model.definition import Definition
 
 __all__ = ["Encoded", "Layout", "encode", "synthetic_cities"]
 

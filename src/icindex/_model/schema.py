@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ._definition import (
+from .definition import (
     AGGREGATION_METHODS,
     FACT_TYPES,
     ITEM_KINDS,

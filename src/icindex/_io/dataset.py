@@ -15,8 +15,8 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from ._arrays import ARRAY_EQ, readonly
-from ._errors import ResponseError, ScoringError
+from .._arrays import ARRAY_EQ, readonly
+from .._errors import ResponseError, ScoringError
 
 __all__ = ["Dataset"]
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._errors import ScoringError
+from .._errors import ScoringError
 
 __all__ = ["GROUP_METHODS", "IMPUTERS", "IMPUTE_METHODS", "impute"]
 

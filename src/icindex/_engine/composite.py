@@ -3,7 +3,7 @@
 :func:`score_composite` runs the pipeline researchers know from COINr: each raw value is
 multiplied by its indicator's direction, missing values are optionally imputed, each indicator
 is normalised across the units, and the tree is aggregated level by level with the same engine
-that scores the ICC (:func:`icindex._engine.aggregate` over a compiled :class:`Tree`).
+that scores the ICC (:func:`icindex.engine.aggregate` over a compiled :class:`Tree`).
 """
 
 from __future__ import annotations
@@ -18,15 +18,15 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from . import _engine
-from ._dataset import Dataset
-from ._definition import AGGREGATION_METHODS, Definition, Normalisation
-from ._engine import Tree
-from ._errors import ScoringError
-from ._impute import GROUP_METHODS
-from ._impute import impute as impute_values
-from ._normalise import Plan, normalise_rows
-from ._scores import Scores
+from .._errors import ScoringError
+from .._io.dataset import Dataset
+from .._model.definition import AGGREGATION_METHODS, Definition, Normalisation
+from .._results.scores import Scores
+from . import engine
+from .engine import Tree
+from .impute import GROUP_METHODS
+from .impute import impute as impute_values
+from .normalise import Plan, normalise_rows
 
 __all__ = ["effective_weights", "score_composite"]
 
@@ -66,7 +66,7 @@ def _compiled(definition: Definition) -> tuple[Tree, FloatArray]:
     known weight share (coverage) of any data is then ``shares @ known``.
     """
     tree = Tree.of(definition)
-    return tree, _engine.aggregate(np.eye(len(definition.items)), tree, power=1.0)
+    return tree, engine.aggregate(np.eye(len(definition.items)), tree, power=1.0)
 
 
 @attrs.frozen
@@ -159,11 +159,11 @@ def _aggregated(
     A node below a threshold is missing (so skipped).
     """
     if min_coverage <= 0 and min_availability <= 0:
-        return _engine.fill_aggregates(full, tree)
+        return engine.fill_aggregates(full, tree)
     leaves = full[0, : int(np.sum(np.array(tree.kinds) == "item"))].copy()
     with np.errstate(invalid="ignore"):
         passing = (coverage >= min_coverage).astype(np.float64)
-    full = _engine.aggregate(leaves, tree, coverage=passing, min_coverage=0.5)
+    full = engine.aggregate(leaves, tree, coverage=passing, min_coverage=0.5)
     if min_availability <= 0:
         return full
     children = _children(tree)
@@ -173,7 +173,7 @@ def _aggregated(
         with np.errstate(invalid="ignore", divide="ignore"):
             available = (children @ (~np.isnan(full)).astype(np.float64)) / counts
             kept = passing * (available >= min_availability)
-        previous, full = full, _engine.aggregate(leaves, tree, coverage=kept, min_coverage=0.5)
+        previous, full = full, engine.aggregate(leaves, tree, coverage=kept, min_coverage=0.5)
         if np.array_equal(previous, full, equal_nan=True):
             break
     return full
@@ -342,7 +342,7 @@ def _coverage(shares: FloatArray, known: NDArray[np.bool_]) -> FloatArray:
 def _collapsed(full: FloatArray, tree: Tree) -> FloatArray:
     """Weight set 0 as (n_units, n_columns), each variant's column from its own set."""
     if "variant" in tree.kinds:
-        return _engine._collapse(full, tree)
+        return engine._collapse(full, tree)
     collapsed: FloatArray = full[0].T
     return collapsed
 

@@ -14,8 +14,8 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from ._arrays import ARRAY_EQ, OPTIONAL_ARRAY_EQ, optional_readonly, readonly
-from ._errors import ScoringError
+from .._arrays import ARRAY_EQ, OPTIONAL_ARRAY_EQ, optional_readonly, readonly
+from .._errors import ScoringError
 
 __all__ = ["Scores"]
 

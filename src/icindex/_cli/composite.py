@@ -13,12 +13,17 @@ from typing import Any
 
 import numpy as np
 
-from ._coinr import read_coinr
-from ._composite import score_composite
-from ._definition import AGGREGATION_METHODS, NORMALISE_METHODS, NORMALISE_PARAMETERS, Normalisation
-from ._errors import ScoringError
-from ._impute import GROUP_METHODS, IMPUTE_METHODS
-from ._scores import Scores
+from .._engine.composite import score_composite
+from .._engine.impute import GROUP_METHODS, IMPUTE_METHODS
+from .._errors import ScoringError
+from .._io.coinr import read_coinr
+from .._model.definition import (
+    AGGREGATION_METHODS,
+    NORMALISE_METHODS,
+    NORMALISE_PARAMETERS,
+    Normalisation,
+)
+from .._results.scores import Scores
 
 __all__ = ["add_options", "check_without_coinr", "render", "score_coinr"]
 

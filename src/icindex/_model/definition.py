@@ -12,7 +12,7 @@ from typing import Literal
 
 import attrs
 
-from ._errors import DefinitionError, UnknownIdError
+from .._errors import DefinitionError, UnknownIdError
 
 __all__ = [
     "AGGREGATION_METHODS",

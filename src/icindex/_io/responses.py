@@ -18,8 +18,8 @@ from typing import Any
 
 import attrs
 
-from ._definition import Definition, Fact, Item
-from ._errors import ResponseError
+from .._errors import ResponseError
+from .._model.definition import Definition, Fact, Item
 
 __all__ = ["Answer", "CityResponse", "read_responses"]
 

@@ -18,9 +18,9 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
-from ._arrays import ARRAY_EQ, readonly
-from ._definition import Normalisation
-from ._errors import ScoringError
+from .._arrays import ARRAY_EQ, readonly
+from .._errors import ScoringError
+from .._model.definition import Normalisation
 
 __all__ = ["NORMALISERS", "Parameters", "Plan", "normalise", "normalise_rows"]
 
