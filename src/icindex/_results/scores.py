@@ -1,12 +1,7 @@
-"""The result of scoring: numbers with their labels, and their exports."""
+"""The result of scoring: numbers with their labels; exports live in :mod:`.export`."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-import math
-import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +11,7 @@ from numpy.typing import NDArray
 
 from .._arrays import ARRAY_EQ, OPTIONAL_ARRAY_EQ, optional_readonly, readonly
 from .._errors import ScoringError
+from . import export as exports
 
 __all__ = ["Scores"]
 
@@ -99,38 +95,11 @@ class Scores:
 
         NaN becomes None, so the result is valid JSON.
         """
-        cities = []
-        for row, city_id in enumerate(self.city_ids.tolist()):
-            city: dict[str, Any] = {
-                "id": city_id,
-                "name": self.city_names[row],
-                "scores": _row(self.ids, self.values[row]),
-                "coverage": _row(self.ids, self.coverage[row]),
-            }
-            if self.lower is not None and self.upper is not None:
-                city["lower"] = _row(self.ids, self.lower[row])
-                city["upper"] = _row(self.ids, self.upper[row])
-            if self.imputed is not None:
-                flags = self.imputed[row].tolist()
-                city["imputed"] = [i for i, flag in zip(self.ids, flags, strict=True) if flag]
-            cities.append(city)
-        columns = [
-            {"id": i, "name": n, "kind": k}
-            for i, n, k in zip(self.ids, self.names, self.kinds, strict=True)
-        ]
-        return {
-            "definition": self.definition_id,
-            "missing": self.missing,
-            "columns": columns,
-            "cities": cities,
-        }
+        return exports.to_dict(self)
 
     def to_json(self, path: str | Path | None = None, *, indent: int | None = 2) -> str:
         """The :meth:`to_dict` data as JSON text (UTF-8, non-ASCII kept); written to ``path``."""
-        text = json.dumps(self.to_dict(), ensure_ascii=False, indent=indent, allow_nan=False)
-        if path is not None:
-            Path(path).write_text(text + "\n", encoding="utf-8")
-        return text
+        return exports.write(exports.to_json(self, indent=indent), path)
 
     def to_csv(
         self,
@@ -150,45 +119,14 @@ class Scores:
         cells. Without ``names`` the name column is left out (COINr's layout: ``uCode``, then
         the scores).
         """
-        columns = self.select(kinds)
-        header = [id_column, *(["name"] if names else []), *(self.ids[c] for c in columns)]
-        blocks = [self.values[:, columns]]
-        if self.lower is not None and self.upper is not None:
-            header += [f"{self.ids[c]}:lower" for c in columns]
-            header += [f"{self.ids[c]}:upper" for c in columns]
-            blocks += [self.lower[:, columns], self.upper[:, columns]]
-        if coverage:
-            header += [f"{self.ids[c]}:coverage" for c in columns]
-            blocks.append(self.coverage[:, columns])
-        if imputed and self.imputed is not None:
-            flagged = [c for c in columns if self.kinds[c] == "item"]
-            header += [f"{self.ids[c]}:imputed" for c in flagged]
-            blocks.append(self.imputed[:, flagged].astype(np.float64))
-        numbers = np.hstack(blocks)
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(header)
-        for row, city_id in enumerate(self.city_ids.tolist()):
-            cells = ["" if math.isnan(x) else repr(x) for x in numbers[row].tolist()]
-            writer.writerow([city_id, *([self.city_names[row]] if names else []), *cells])
-        text = buffer.getvalue()
-        if path is not None:
-            Path(path).write_text(text, encoding="utf-8")
-        return text
+        text = exports.to_csv(
+            self, id_column=id_column, coverage=coverage, kinds=kinds, names=names, imputed=imputed
+        )
+        return exports.write(text, path)
 
     def to_dataframe(self, *, coverage: bool = False) -> Any:
         """A pandas DataFrame indexed by city id, one column per score (needs pandas)."""
-        try:
-            import pandas as pd
-        except ImportError:  # pragma: no cover - depends on the environment
-            raise ScoringError("to_dataframe needs pandas: pip install 'icindex[pandas]'") from None
-        frame = pd.DataFrame(
-            self.values, index=pd.Index(self.city_ids, name="city_id"), columns=self.ids
-        )
-        if coverage:
-            cover = pd.DataFrame(self.coverage, index=frame.index, columns=self.ids)
-            frame = frame.join(cover.add_suffix(":coverage"))
-        return frame
+        return exports.to_dataframe(self, coverage=coverage)
 
     def table(self, kinds: tuple[str, ...] = ("node", "group", "variant")) -> str:
         """A readable table for the terminal: one row per score, one column per city.
@@ -196,39 +134,39 @@ class Scores:
         Each cell is the score, with the bounds when there are any, and the coverage in
         percent: ``54.2 [54.2-81.0] 40%``.
         """
-        columns = self.select(kinds)
-        header = ["score", *self.city_names]
-        rows = [header]
-        for c in columns:
-            label = self.ids[c] if self.kinds[c] == "node" else f"{self.ids[c]} ({self.kinds[c]})"
-            rows.append([label, *(self._cell(r, c) for r in range(len(self.city_ids)))])
-        widths = [max(_width(row[k]) for row in rows) for k in range(len(header))]
-        lines = []
-        for number, row in enumerate(rows):
-            cells = [_pad(row[0], widths[0], left=True)]
-            cells += [_pad(cell, widths[k], left=False) for k, cell in enumerate(row[1:], start=1)]
-            lines.append("  ".join(cells).rstrip())
-            if number == 0:
-                lines.append("  ".join("-" * w for w in widths))
-        return "\n".join(lines)
+        return exports.to_table(self, kinds=kinds)
 
-    def _cell(self, row: int, column: int) -> str:
-        value = self.values[row, column]
-        text = "n/a" if math.isnan(value) else f"{value:.1f}"
-        if self.lower is not None and self.upper is not None:
-            text += f" [{self.lower[row, column]:.1f}-{self.upper[row, column]:.1f}]"
-        return f"{text} {self.coverage[row, column]:4.0%}"
+    def export(self, format: str, path: str | Path | None = None, **options: Any) -> str:
+        """The scores as text in a named format, looked up in ``EXPORTERS``; written to ``path``.
 
+        Parameters
+        ----------
+        format : str
+            A key of :data:`icindex._results.export.EXPORTERS`: ``"table"``, ``"csv"``,
+            ``"json"`` or ``"coinr-csv"`` (COINr's layout: ``uCode``, then the scores).
+        path : str or Path, optional
+            Also write the text there (UTF-8, ending in a newline).
+        **options
+            Passed to the exporter (e.g. ``kinds=("node",)``, ``indent=None``).
 
-def _row(ids: tuple[str, ...], numbers: FloatArray) -> dict[str, float | None]:
-    return {i: (None if math.isnan(x) else x) for i, x in zip(ids, numbers.tolist(), strict=True)}
+        Raises
+        ------
+        ScoringError
+            When ``format`` is not a known format.
 
-
-def _width(text: str) -> int:
-    """Display width: East Asian wide characters take two columns."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int, *, left: bool) -> str:
-    fill = " " * (width - _width(text))
-    return text + fill if left else fill + text
+        Examples
+        --------
+        >>> import icindex
+        >>> icc = icindex.load_definition("icc")
+        >>> scores = icindex.score(icc, icindex.synthetic_cities(icc, 2, seed=0))
+        >>> scores.export("coinr-csv").split(",")[0]
+        'uCode'
+        """
+        try:
+            exporter = exports.EXPORTERS[format]
+        except KeyError:
+            known = ", ".join(exports.EXPORTERS)
+            raise ScoringError(
+                f"Scores.export: no format {format!r} (known formats: {known})"
+            ) from None
+        return exports.write(exporter(self, **options), path)
