@@ -25,7 +25,7 @@ from .._model.definition import (
 )
 from .._results.scores import Scores
 
-__all__ = ["add_options", "check_without_coinr", "render", "score_coinr"]
+__all__ = ["COINR_FORMATS", "add_options", "check_without_coinr", "score_coinr"]
 
 # Option (argparse dest) -> the normaliser parameters it sets.
 _PARAMETER_OPTIONS = {
@@ -172,10 +172,5 @@ def score_coinr(args: argparse.Namespace) -> Scores:
     return scores
 
 
-def render(scores: Scores, output: str) -> str:
-    """Scores in COINr's layout for csv (``uCode``, then every indicator and aggregate)."""
-    if output == "csv":
-        return scores.to_csv(id_column="uCode", coverage=False, names=False)
-    if output == "json":
-        return scores.to_json()
-    return scores.table()
+# --format NAME -> the exporter used with --coinr, where COINr has a layout of its own.
+COINR_FORMATS = {"csv": "coinr-csv"}

@@ -16,12 +16,13 @@ from .._errors import IcindexError
 from .._io.responses import read_responses
 from .._model.definition import Definition, Item
 from .._model.loader import bundled_definitions, load_definition, shipped_folder, validate_paths
-from .._results.scores import Scores
+from .._results.export import EXPORTERS
 from . import composite
 
 __all__ = ["main"]
 
-FORMATS = ("table", "csv", "json")
+# The general formats of the exporter table; the COINr layouts stand in for them under --coinr.
+FORMATS = tuple(name for name in EXPORTERS if name not in composite.COINR_FORMATS.values())
 
 
 def _add_index(parser: argparse.ArgumentParser) -> None:
@@ -93,14 +94,6 @@ def _emit(text: str, out: Path | None) -> None:
         out.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
 
 
-def _render(scores: Scores, output: str) -> str:
-    if output == "csv":
-        return scores.to_csv()
-    if output == "json":
-        return scores.to_json()
-    return scores.table()
-
-
 def _demo(args: argparse.Namespace) -> int:
     icc = load_definition("icc")
     cities = read_responses(shipped_folder("examples/cities"), icc)
@@ -112,14 +105,16 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _score(args: argparse.Namespace) -> int:
+    output = args.format
     if args.coinr is not None:
-        _emit(composite.render(composite.score_coinr(args), args.format), args.out)
-        return 0
-    composite.check_without_coinr(args)
-    definition = load_definition(args.index)
-    cities = read_responses(args.responses, definition)
-    scores = score(definition, cities, missing=args.missing, min_coverage=args.min_coverage)
-    _emit(_render(scores, args.format), args.out)
+        scores = composite.score_coinr(args)
+        output = composite.COINR_FORMATS.get(output, output)
+    else:
+        composite.check_without_coinr(args)
+        definition = load_definition(args.index)
+        cities = read_responses(args.responses, definition)
+        scores = score(definition, cities, missing=args.missing, min_coverage=args.min_coverage)
+    _emit(EXPORTERS[output](scores), args.out)
     return 0
 
 
