@@ -27,6 +27,9 @@ from .._results.scores import Scores
 
 __all__ = ["COINR_FORMATS", "add_options", "check_without_coinr", "score_coinr"]
 
+# --format NAME -> the exporter used with --coinr, where COINr has a layout of its own.
+COINR_FORMATS = {"csv": "coinr-csv"}
+
 # Option (argparse dest) -> the normaliser parameters it sets.
 _PARAMETER_OPTIONS = {
     "range": ("range",),
@@ -170,7 +173,3 @@ def score_coinr(args: argparse.Namespace) -> Scores:
             file=sys.stderr,
         )
     return scores
-
-
-# --format NAME -> the exporter used with --coinr, where COINr has a layout of its own.
-COINR_FORMATS = {"csv": "coinr-csv"}

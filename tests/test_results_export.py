@@ -1,0 +1,161 @@
+"""The exporter table of _results/export.py: every format, COINr's layout, unknown formats."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import unicodedata
+
+import numpy as np
+import pytest
+
+import icindex
+from icindex._results.export import EXPORTERS
+
+NAN = math.nan
+IDS = ("q1", "q2", "index", "lens")
+KINDS = ("item", "item", "node", "group")
+# Values chosen so that short decimal printing would lose digits: 0.1 + 0.2 and 100 / 3.
+VALUES = [[0.1 + 0.2, 50.0, 100 / 3, NAN], [100.0, NAN, 200 / 3, 12.5]]
+COVERAGE = [[1.0, 1.0, 1.0, 0.0], [1.0, 0.0, 0.5, 1.0]]
+LOWER = [[0.1 + 0.2, 50.0, 100 / 3, NAN], [100.0, 0.0, 50.0, 12.5]]
+UPPER = [[0.1 + 0.2, 50.0, 100 / 3, NAN], [100.0, 100.0, 75.0, 12.5]]
+
+
+@pytest.fixture
+def scores() -> icindex.Scores:
+    """Two cities, one with a Korean name, scored on two items, the index and a group."""
+    return icindex.Scores(
+        city_ids=np.array(["a", "b"]),
+        city_names=("Alpha", "베타시"),
+        ids=IDS,
+        names=("Question one", "Question two", "Index", "Lens"),
+        kinds=KINDS,
+        values=np.array(VALUES),
+        coverage=np.array(COVERAGE),
+        lower=np.array(LOWER),
+        upper=np.array(UPPER),
+        missing="bounds",
+        definition_id="hand",
+        root="index",
+    )
+
+
+class PublicOnly:
+    """Only the public attributes of Scores and select(): what the exporters may rely on."""
+
+    def __init__(self, scores: icindex.Scores) -> None:
+        for name in ("city_ids", "city_names", "ids", "names", "kinds", "values", "coverage"):
+            setattr(self, name, getattr(scores, name))
+        for name in ("lower", "upper", "imputed", "missing", "definition_id", "root"):
+            setattr(self, name, getattr(scores, name))
+
+    def select(self, kinds: tuple[str, ...] = ("node", "group", "variant")) -> list[int]:
+        return [c for c, kind in enumerate(self.kinds) if kind in kinds]
+
+
+def display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def test_table_lists_the_four_formats():
+    """EXPORTERS maps table, csv, json and coinr-csv to exporters."""
+    assert {"table", "csv", "json", "coinr-csv"} <= set(EXPORTERS)
+
+
+@pytest.mark.parametrize("name", sorted(EXPORTERS))
+def test_every_exporter_needs_only_public_attributes(scores, name):
+    """Every exporter gives the same text from an object holding only Scores' public attributes."""
+    assert EXPORTERS[name](PublicOnly(scores)) == EXPORTERS[name](scores)
+
+
+def test_csv_reads_back_to_the_same_numbers_at_full_precision(scores):
+    """csv parses back with the csv module to exactly the numbers built, NaN as an empty cell."""
+    rows = list(csv.DictReader(io.StringIO(scores.export("csv"))))
+    assert [row["city_id"] for row in rows] == ["a", "b"]
+    assert [row["name"] for row in rows] == ["Alpha", "베타시"]
+    for row, values, lower, upper, cover in zip(rows, VALUES, LOWER, UPPER, COVERAGE, strict=True):
+        for k, column in enumerate(IDS):
+            for suffix, number in (("", values), (":lower", lower), (":upper", upper)):
+                cell = row[column + suffix]
+                assert (cell == "") if math.isnan(number[k]) else float(cell) == number[k]
+            assert float(row[f"{column}:coverage"]) == cover[k]
+
+
+def test_json_loads_with_null_for_nan(scores):
+    """json loads back to the numbers built, with null where a score is NaN."""
+    data = json.loads(scores.export("json"))
+    assert data["definition"] == "hand" and data["missing"] == "bounds"
+    assert [c["id"] for c in data["columns"]] == list(IDS)
+    a, b = data["cities"]
+    assert a["scores"] == {"q1": 0.1 + 0.2, "q2": 50.0, "index": 100 / 3, "lens": None}
+    assert b["scores"]["q2"] is None and b["lower"]["index"] == 50.0
+    assert b["coverage"]["index"] == 0.5 and b["name"] == "베타시"
+
+
+def test_table_has_one_row_per_score(scores):
+    """table has a header, a rule, then one row per node, group and variant (index and lens)."""
+    lines = scores.export("table").splitlines()
+    assert len(lines) == 2 + 2
+    assert lines[2].startswith("index ") and lines[3].startswith("lens (group) ")
+
+
+def test_table_cells_show_score_bounds_and_coverage(scores):
+    """A cell reads "score [lower-upper] coverage%", and n/a where the score is NaN."""
+    index_row, lens_row = scores.export("table").splitlines()[2:]
+    assert index_row.endswith("33.3 [33.3-33.3] 100%  66.7 [50.0-75.0]  50%")
+    assert lens_row.split()[2] == "n/a"
+
+
+def test_table_aligns_wide_characters_by_display_width(scores):
+    """Every line ends at the same display column, Korean glyphs counting two columns each."""
+    lines = scores.export("table").splitlines()
+    assert len({display_width(line) for line in lines}) == 1
+
+
+def test_export_passes_options_to_the_exporter(scores):
+    """Options reach the exporter: kinds=('item',) gives the table a row per item only."""
+    lines = scores.export("table", kinds=("item",)).splitlines()
+    assert [line.split()[0] for line in lines[2:]] == ["q1", "q2"]
+
+
+def test_export_writes_the_text_to_path(scores, tmp_path):
+    """With a path, export writes the text it returns, ending in a newline."""
+    path = tmp_path / "scores.json"
+    text = scores.export("json", path, indent=None)
+    assert path.read_text(encoding="utf-8") == text + "\n"
+    assert "\n" not in text
+
+
+def test_unknown_format_raises_scoring_error(scores):
+    """An unknown format is a ScoringError naming it and the known formats."""
+    with pytest.raises(icindex.ScoringError, match=r"'xlsx'.*table, csv, json, coinr-csv"):
+        scores.export("xlsx")
+
+
+def test_coinr_csv_has_ucode_first_and_no_names_or_coverage(scores):
+    """coinr-csv: uCode then the scores and bounds; no name column and no coverage columns."""
+    header, first, _ = scores.export("coinr-csv").split("\n", 2)
+    assert header.split(",")[:5] == ["uCode", "q1", "q2", "index", "lens"]
+    assert not any(column.endswith(":coverage") for column in header.split(","))
+    assert "name" not in header.split(",")
+    assert first.split(",")[:4] == ["a", repr(0.1 + 0.2), "50.0", repr(100 / 3)]
+
+
+def test_coinr_csv_flags_imputed_items(scores):
+    """With imputation, coinr-csv adds an '<item>:imputed' column of 1.0 and 0.0 per item."""
+    imputed = icindex.Scores(
+        city_ids=scores.city_ids,
+        city_names=scores.city_names,
+        ids=IDS,
+        names=scores.names,
+        kinds=KINDS,
+        values=scores.values,
+        coverage=scores.coverage,
+        imputed=np.array([[False, True, False, False], [False, False, False, False]]),
+    )
+    rows = list(csv.DictReader(io.StringIO(imputed.export("coinr-csv"))))
+    assert [row["q2:imputed"] for row in rows] == ["1.0", "0.0"]
+    assert "index:imputed" not in rows[0]
