@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import icindex
-from icindex._results.export import EXPORTERS
+from icindex import EXPORTERS
 
 NAN = math.nan
 IDS = ("q1", "q2", "index", "lens")

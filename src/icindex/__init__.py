@@ -41,11 +41,13 @@ from ._model.definition import (
     Variant,
 )
 from ._model.loader import bundled_definitions, find_definition, load_definition, validate_paths
+from ._results.export import EXPORTERS
 from ._results.scores import Scores
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "EXPORTERS",
     "IMPUTE_METHODS",
     "MISSING_POLICIES",
     "NORMALISE_METHODS",
