@@ -56,21 +56,3 @@ def test_item_kernels():
     np.testing.assert_array_equal(bands.ravel(), [0.0, 100.0, np.nan])
     goal = _kernels.score_goalposts(np.array([[-1.0, 5.0, 20.0]]), 10.0, 0.0)  # lower is better
     np.testing.assert_array_equal(goal, [[100.0, 50.0, 0.0]])
-
-
-@pytest.mark.parametrize("power", [1.0, 0.0, -1.0, 2.0, 0.5])
-def test_sparse_and_dense_gap_paths_agree(power):
-    """Gaps in few units (mended unit by unit) give what each unit alone gives (masked at once)."""
-    rng = np.random.default_rng(5)
-    values = rng.uniform(0.0, 100.0, (2, 6, 40))
-    values[:, 1, 3] = np.nan
-    values[:, 4, 17] = np.nan
-    values[1, :, 30] = np.nan  # a unit with nothing known
-    weights = rng.uniform(0.0, 2.0, (2, 3, 6))
-    together = _kernels.power_mean_rows(values, weights, power)
-    alone = np.concatenate(
-        [_kernels.power_mean_rows(values[..., u : u + 1], weights, power) for u in range(40)],
-        axis=-1,
-    )
-    np.testing.assert_allclose(together, alone, rtol=1e-12)
-    assert np.isnan(together[1, :, 30]).all() and not np.isnan(together[0]).any()

@@ -12,11 +12,11 @@ Examples
 True
 """
 
-from ._engine.composite import effective_weights, score_composite
 from ._engine.encoding import Encoded, Layout, encode, synthetic_cities
-from ._engine.engine import MISSING_POLICIES, score
 from ._engine.impute import IMPUTE_METHODS, impute
 from ._engine.normalise import normalise
+from ._engine.plan import MISSING_POLICIES, Options, Plan, compile
+from ._engine.score import effective_weights, score, score_composite
 from ._errors import (
     DefinitionError,
     IcindexError,
@@ -64,6 +64,8 @@ __all__ = [
     "Node",
     "Normalisation",
     "Option",
+    "Options",
+    "Plan",
     "ResponseError",
     "Scores",
     "ScoringError",
@@ -71,6 +73,7 @@ __all__ = [
     "Variant",
     "__version__",
     "bundled_definitions",
+    "compile",
     "effective_weights",
     "encode",
     "find_definition",

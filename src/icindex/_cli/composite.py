@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from .._engine.composite import score_composite
 from .._engine.impute import GROUP_METHODS, IMPUTE_METHODS
+from .._engine.score import score_composite
 from .._errors import ScoringError
 from .._io.coinr import read_coinr
 from .._model.definition import (

@@ -11,7 +11,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .._engine.engine import MISSING_POLICIES, score
+from .._engine.plan import MISSING_POLICIES
+from .._engine.score import score
 from .._errors import IcindexError
 from .._io.responses import read_responses
 from .._model.definition import Definition, Item
@@ -114,7 +115,7 @@ def _score(args: argparse.Namespace) -> int:
         definition = load_definition(args.index)
         cities = read_responses(args.responses, definition)
         scores = score(definition, cities, missing=args.missing, min_coverage=args.min_coverage)
-    _emit(EXPORTERS[output](scores), args.out)
+    _emit(scores.export(output), args.out)
     return 0
 
 

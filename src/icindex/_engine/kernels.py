@@ -10,14 +10,42 @@ from numpy.typing import NDArray
 
 __all__ = [
     "power_mean",
-    "power_mean_rows",
     "score_checklists",
     "score_coded",
     "score_goalposts",
     "score_thresholds",
+    "transform",
+    "untransform",
+    "zero_hits",
 ]
 
 FloatArray = NDArray[np.float64]
+
+
+def transform(values: FloatArray, power: float) -> FloatArray:
+    r"""The power map of a weighted power mean, with unusable values mapped to 0.
+
+    ``x`` for ``p = 1``, ``ln x`` for ``p = 0`` and ``x ** p`` otherwise; NaN (missing) maps to
+    0, and so does 0 for ``p <= 0`` (where the mean collapses to 0 instead: see
+    :func:`zero_hits`). Summing the result with weights gives the numerator of the mean.
+    """
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        if power == 1:
+            return np.where(np.isnan(values), 0.0, values)
+        if power == 0:
+            return np.log(np.where(values > 0, values, 1.0))
+        usable = np.abs(values) > 0  # False for NaN and 0
+        return np.where(usable, np.where(usable, values, 1.0) ** power, 0.0)
+
+
+def untransform(mean: FloatArray, power: float) -> FloatArray:
+    """The inverse power map, in place: ``mean``, ``exp(mean)`` or ``mean ** (1 / p)``."""
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        if power == 0:
+            np.exp(mean, out=mean)
+        elif power != 1:
+            np.power(mean, 1.0 / power, out=mean)
+    return mean
 
 
 def power_mean(values: FloatArray, weights: FloatArray, power: float) -> FloatArray:
@@ -47,57 +75,20 @@ def power_mean(values: FloatArray, weights: FloatArray, power: float) -> FloatAr
     ndarray, shape (..., n, m)
         NaN where no child with positive weight is known.
     """
-    rows = power_mean_rows(np.swapaxes(values, -1, -2), np.swapaxes(weights, -1, -2), power)
-    return np.swapaxes(rows, -1, -2)
-
-
-def power_mean_rows(values: FloatArray, weights: FloatArray, power: float) -> FloatArray:
-    """:func:`power_mean` with units along the last axis: the engine's layout.
-
-    Parameters
-    ----------
-    values : ndarray, shape (..., k, n)
-        One row per child, one column per unit; NaN where missing.
-    weights : ndarray, shape (..., m, k)
-        ``weights[..., j, i]`` is child ``i``'s weight in parent ``j``.
-    power : float
-
-    Returns
-    -------
-    ndarray, shape (..., m, n)
-    """
-    # NaN compares False, so `values > 0` and `abs(values) > 0` also exclude missing children.
-    missing = np.isnan(values)
-    units = values.shape[-1]
-    gappy = np.flatnonzero(missing.reshape(-1, units).any(axis=0))
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        if power == 1:
-            transformed = values  # NaN poisons only the gappy units' columns, mended below
-        elif power == 0:
-            transformed = np.log(np.where(values > 0, values, 1.0))
-        else:
-            usable = np.abs(values) > 0
-            transformed = np.where(usable, np.where(usable, values, 1.0) ** power, 0.0)
-        if 2 * gappy.size > units:  # gaps in most units: mask them all at once
-            present_weight = weights @ (1.0 - missing)
-            total = weights @ (np.where(missing, 0.0, values) if power == 1 else transformed)
-        else:  # gaps in few units (or none): mend just those units' sums
-            total = weights @ transformed
-            present_weight = np.repeat(weights.sum(axis=-1)[..., None], units, axis=-1)
-            if gappy.size:
-                known = 1.0 - missing[..., gappy]
-                present_weight[..., gappy] = weights @ known
-                total[..., gappy] = weights @ np.where(known > 0, transformed[..., gappy], 0.0)
-        mean = total / present_weight
-        if power == 0:
-            mean = np.exp(mean)
-        elif power != 1:
-            mean = mean ** (1.0 / power)
+    known = (~np.isnan(values)).astype(np.float64)
+    present = known @ weights
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = untransform((transform(values, power) @ weights) / present, power)
     if power <= 0:
-        zero_hit = (weights > 0).astype(np.float64) @ (values == 0).astype(np.float64) > 0
-        mean = np.where(zero_hit, 0.0, mean)
-    result: FloatArray = np.where(present_weight > 0, mean, np.nan)
+        mean[zero_hits(values, weights) > 0] = 0.0
+    result: FloatArray = np.where(present > 0, mean, np.nan)
     return result
+
+
+def zero_hits(values: FloatArray, weights: FloatArray) -> FloatArray:
+    """How many known children of value 0 with positive weight each parent has, (..., n, m)."""
+    hits: FloatArray = (values == 0).astype(np.float64) @ (weights > 0).astype(np.float64)
+    return hits
 
 
 def score_coded(codes: NDArray[np.integer], table: FloatArray) -> FloatArray:

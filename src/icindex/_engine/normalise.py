@@ -22,7 +22,7 @@ from .._arrays import ARRAY_EQ, readonly
 from .._errors import ScoringError
 from .._model.definition import Normalisation
 
-__all__ = ["NORMALISERS", "Parameters", "Plan", "normalise", "normalise_rows"]
+__all__ = ["NORMALISERS", "Normalisers", "Parameters", "normalise", "normalise_rows"]
 
 FloatArray = NDArray[np.float64]
 SAMPLE_METHODS = ("minmax", "zscore", "percentile", "distance")
@@ -229,7 +229,7 @@ def _check_fixed(
 
 
 @attrs.frozen
-class Plan:
+class Normalisers:
     """Normalisers checked and compiled for k indicators, to apply to any number of units.
 
     Attributes
@@ -249,7 +249,7 @@ class Plan:
     @classmethod
     def of(
         cls, settings: Sequence[Normalisation], directions: ArrayLike, indicators: Sequence[str]
-    ) -> Plan:
+    ) -> Normalisers:
         """Check ``settings`` (one per indicator; ScoringError names the first bad one)."""
         _check_settings(settings, indicators)
         names = [setting.method for setting in settings]
@@ -261,7 +261,7 @@ class Plan:
         return cls(tuple(indicators), Parameters.of(settings, direction), tuple(methods))
 
 
-def normalise_rows(rows: FloatArray, plan: Plan, units: Sequence[str]) -> FloatArray:
+def normalise_rows(rows: FloatArray, plan: Normalisers, units: Sequence[str]) -> FloatArray:
     """:func:`normalise` in the engine's layout, in place: ``rows`` (k, n_units) is overwritten.
 
     Returns ``rows``, each row (indicator) normalised with its own normaliser.
@@ -345,6 +345,6 @@ def normalise(
     n, k = matrix.shape
     if len(settings) != k or direction.shape != (k,):
         raise ScoringError(f"normalise: expected {k} settings and directions (one per column)")
-    plan = Plan.of(settings, direction, indicators or [f"column {c}" for c in range(k)])
+    plan = Normalisers.of(settings, direction, indicators or [f"column {c}" for c in range(k)])
     rows = np.array(matrix.T, order="C")  # a copy: normalise_rows works in place
     return normalise_rows(rows, plan, units or [f"row {r}" for r in range(n)]).T

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import attrs
 import numpy as np
@@ -13,9 +13,18 @@ from .._arrays import ARRAY_EQ, OPTIONAL_ARRAY_EQ, optional_readonly, readonly
 from .._errors import ScoringError
 from . import export as exports
 
-__all__ = ["Scores"]
+__all__ = ["ItemSource", "Scores"]
 
 FloatArray = NDArray[np.float64]
+# What an unknown item scores in ``values``, per missing-answer policy (None: stays NaN).
+_ITEM_FILLS: dict[str, float | None] = {"skip": None, "bounds": None, "zero": 0.0}
+
+
+class ItemSource(Protocol):
+    """Derives the item columns of a result when they are asked for (see ``Scores.items``)."""
+
+    def item_scores(self) -> FloatArray:
+        """Item scores (n, n_items) in column order, NaN where unknown."""
 
 
 @attrs.frozen
@@ -49,12 +58,12 @@ class Scores:
     ids: tuple[str, ...]
     names: tuple[str, ...]
     kinds: tuple[str, ...]
-    values: FloatArray = attrs.field(converter=readonly, eq=ARRAY_EQ)
-    coverage: FloatArray = attrs.field(converter=readonly, eq=ARRAY_EQ)
-    lower: FloatArray | None = attrs.field(
+    _values: FloatArray = attrs.field(converter=readonly, eq=ARRAY_EQ)
+    _coverage: FloatArray = attrs.field(converter=readonly, eq=ARRAY_EQ)
+    _lower: FloatArray | None = attrs.field(
         default=None, converter=optional_readonly, eq=OPTIONAL_ARRAY_EQ
     )
-    upper: FloatArray | None = attrs.field(
+    _upper: FloatArray | None = attrs.field(
         default=None, converter=optional_readonly, eq=OPTIONAL_ARRAY_EQ
     )
     missing: str = "skip"
@@ -63,6 +72,41 @@ class Scores:
     imputed: NDArray[np.bool_] | None = attrs.field(
         default=None, converter=optional_readonly, eq=OPTIONAL_ARRAY_EQ
     )
+    items: ItemSource | None = attrs.field(default=None, eq=False)
+    """Where the item columns come from when they are not stored: then ``values`` (and the
+    other arrays) given to the constructor hold the other columns only."""
+
+    @property
+    def values(self) -> FloatArray:
+        """Scores (n, m), 0-100; NaN where a score cannot be computed."""
+        return self._with_items(self._values, _ITEM_FILLS[self.missing])
+
+    @property
+    def coverage(self) -> FloatArray:
+        """The coverage (n, m) of each score: the weight share resting on measured values."""
+        return self._with_items(self._coverage, "known")
+
+    @property
+    def lower(self) -> FloatArray | None:
+        """The lowest scores (n, m) the unknown answers allow (``bounds`` only)."""
+        return None if self._lower is None else self._with_items(self._lower, 0.0)
+
+    @property
+    def upper(self) -> FloatArray | None:
+        """The highest scores (n, m) the unknown answers allow (``bounds`` only)."""
+        return None if self._upper is None else self._with_items(self._upper, 100.0)
+
+    def _with_items(self, stored: FloatArray, fill: float | str | None) -> FloatArray:
+        """``stored`` with the item columns in front, derived from the answers if need be."""
+        if self.items is None:
+            return stored
+        scores = self.items.item_scores()
+        if fill == "known":
+            scores = (~np.isnan(scores)).astype(np.float64)
+        elif fill is not None:
+            scores[np.isnan(scores)] = fill
+        combined: FloatArray = readonly(np.hstack([scores, stored]))
+        return combined
 
     def _column_index(self, column_id: str) -> int:
         try:
@@ -80,11 +124,31 @@ class Scores:
 
     def column(self, column_id: str) -> FloatArray:
         """Every city's score on one item, node, group or variant, shape (n,)."""
-        return self.values[:, self._column_index(column_id)]
+        column = self._column_index(column_id)
+        stored = self._values.shape[1]
+        if column >= len(self.ids) - stored:
+            return self._values[:, column - (len(self.ids) - stored)]
+        return self.values[:, column]
 
     def get(self, city_id: str, column_id: str) -> float:
         """One city's score on one item, node, group or variant."""
-        return float(self.values[self._city_index(city_id), self._column_index(column_id)])
+        return float(self.column(column_id)[self._city_index(city_id)])
+
+    def stored(self) -> Scores:
+        """These scores with every column stored (item columns derived now, once).
+
+        The exports use it, so that a large result derives its item columns once per export.
+        """
+        if self.items is None:
+            return self
+        return attrs.evolve(
+            self,
+            values=self.values,
+            coverage=self.coverage,
+            lower=self.lower,
+            upper=self.upper,
+            items=None,
+        )
 
     def select(self, kinds: tuple[str, ...] = ("node", "group", "variant")) -> list[int]:
         """Column positions of the given kinds, in column order."""
@@ -95,11 +159,11 @@ class Scores:
 
         NaN becomes None, so the result is valid JSON.
         """
-        return exports.to_dict(self)
+        return exports.to_dict(self.stored())
 
     def to_json(self, path: str | Path | None = None, *, indent: int | None = 2) -> str:
         """The :meth:`to_dict` data as JSON text (UTF-8, non-ASCII kept); written to ``path``."""
-        return exports.write(exports.to_json(self, indent=indent), path)
+        return exports.write(exports.to_json(self.stored(), indent=indent), path)
 
     def to_csv(
         self,
@@ -120,13 +184,18 @@ class Scores:
         the scores).
         """
         text = exports.to_csv(
-            self, id_column=id_column, coverage=coverage, kinds=kinds, names=names, imputed=imputed
+            self.stored(),
+            id_column=id_column,
+            coverage=coverage,
+            kinds=kinds,
+            names=names,
+            imputed=imputed,
         )
         return exports.write(text, path)
 
     def to_dataframe(self, *, coverage: bool = False) -> Any:
         """A pandas DataFrame indexed by city id, one column per score (needs pandas)."""
-        return exports.to_dataframe(self, coverage=coverage)
+        return exports.to_dataframe(self.stored(), coverage=coverage)
 
     def table(self, kinds: tuple[str, ...] = ("node", "group", "variant")) -> str:
         """A readable table for the terminal: one row per score, one column per city.
@@ -134,7 +203,7 @@ class Scores:
         Each cell is the score, with the bounds when there are any, and the coverage in
         percent: ``54.2 [54.2-81.0] 40%``.
         """
-        return exports.to_table(self, kinds=kinds)
+        return exports.to_table(self.stored(), kinds=kinds)
 
     def export(self, format: str, path: str | Path | None = None, **options: Any) -> str:
         """The scores as text in a named format, looked up in ``EXPORTERS``; written to ``path``.
@@ -169,4 +238,4 @@ class Scores:
             raise ScoringError(
                 f"Scores.export: no format {format!r} (known formats: {known})"
             ) from None
-        return exports.write(exporter(self, **options), path)
+        return exports.write(exporter(self.stored(), **options), path)

@@ -1,0 +1,358 @@
+"""The two public scoring paths, both through one compiled plan and the one tree engine.
+
+:func:`score` scores questionnaire answers (leaves: item scores from encoded answers);
+:func:`score_composite` scores numeric indicators (leaves: directed, imputed and normalised
+values). Each validates once, then runs :func:`icindex._engine.tree.evaluate` chunk by chunk
+into preallocated results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .._errors import ScoringError
+from .._io.dataset import Dataset
+from .._io.responses import CityResponse
+from .._model.definition import Definition, Normalisation
+from .._results.scores import Scores
+from .encoding import Encoded, encode
+from .impute import impute as impute_values
+from .items import AnswerItems
+from .normalise import normalise_rows
+from .plan import POLICY_FILLS, Plan, compile, with_method
+from .tree import OutOfDomainError, Tree, evaluate
+
+__all__ = ["effective_weights", "score", "score_composite"]
+
+FloatArray = NDArray[np.float64]
+_METHOD_NAMES = {1.0: "amean", 0.0: "gmean", -1.0: "hmean"}
+
+
+def _plan(definition: Definition | Plan, **options: object) -> Plan:
+    """``definition`` compiled with ``options``, or the plan given with the options changed."""
+    given = {name: value for name, value in options.items() if value is not None}
+    if isinstance(definition, Plan):
+        return definition.with_options(**given) if given else definition
+    if not isinstance(definition, Definition):
+        raise ScoringError(
+            f"definition: expected a Definition or a Plan (got {type(definition).__name__})"
+        )
+    return compile(definition, **given)
+
+
+def score(
+    definition: Definition | Plan,
+    cities: Encoded | Sequence[CityResponse],
+    *,
+    missing: str | None = None,
+    min_coverage: float | None = None,
+    chunk_size: int | None = None,
+) -> Scores:
+    r"""Score cities on every item, node, group and variant of a questionnaire definition.
+
+    Item scores are the points earned rescaled to 0-100 between the worst and the best answer;
+    each node is the weighted power mean of its children (see ``docs/scoring.md``).
+
+    Parameters
+    ----------
+    definition : Definition or Plan
+        A definition, or a plan from :func:`icindex.compile` (compiled once, reused).
+    cities : Encoded or sequence of CityResponse
+        Encoded answers (see :func:`encode`), or responses, which are encoded first.
+    missing : {"skip", "zero", "bounds"}, default "skip" (or the plan's)
+        ``skip``: unknown answers are left out and the weights of the known siblings
+        renormalised. ``zero``: an unknown answer scores like the worst answer. ``bounds``:
+        the ``skip`` scores, plus the lowest (``Scores.lower``, equal to ``zero``) and the
+        highest (``Scores.upper``) scores reachable whatever the unknown answers turn out to be.
+    min_coverage : float in [0, 1], default 0 (or the plan's)
+        With ``skip`` and ``bounds``: an aggregate (node, group or variant) whose coverage is
+        below it is NaN in the ``skip`` score. An error with ``zero``.
+    chunk_size : int, optional
+        Cities scored at once (default: as many as fit the plan's working memory, 32 MiB);
+        results do not depend on it (beyond the last bits of rounding in BLAS).
+
+    Returns
+    -------
+    Scores
+        Node, group and variant columns are stored; item columns are derived from the answers
+        when asked for (``Scores.values``, ``column``, the exports).
+
+    Examples
+    --------
+    >>> from icindex import load_definition, synthetic_cities
+    >>> icc = load_definition("icc")
+    >>> scores = score(icc, synthetic_cities(icc, 10, seed=0))
+    >>> scores.column("index").shape
+    (10,)
+    """
+    plan = _plan(definition, missing=missing, min_coverage=min_coverage, chunk_size=chunk_size)
+    if plan.items is None:
+        indicators = [item.id for item in plan.definition.items]
+        raise ScoringError(
+            f"definition {plan.definition.id!r}: items {indicators[:5]} are numeric indicators, "
+            "normalised across units: score them with icindex.score_composite"
+        )
+    names: tuple[str, ...] | None = None
+    if not isinstance(cities, Encoded):
+        names = tuple(city.name for city in cities)
+        cities = encode(plan.definition, cities)
+    if cities.layout != plan.items.layout:
+        raise ScoringError(
+            f"the encoded answers were not made for definition {plan.definition.id!r}"
+        )
+    fills = POLICY_FILLS[plan.options.missing]
+    results = _results(plan, cities.n_cities, len(fills))
+    step = plan.chunk_rows()
+    buffer = np.empty((min(step, cities.n_cities), len(plan.tree.leaf_ids)))
+    for start in range(0, cities.n_cities, step):
+        rows = slice(start, start + step)
+        leaves = plan.items.leaves(cities, rows, buffer[: len(range(cities.n_cities)[rows])])
+        states, coverage = evaluate(
+            plan.tree, leaves, fills=fills, min_coverage=plan.options.min_coverage
+        )
+        _collapse(plan.tree, [state.values for state in states] + [coverage], results, rows)
+    values, *bounds, coverage = results
+    return _scores(
+        plan,
+        cities.city_ids,
+        names or tuple(cities.city_ids.tolist()),
+        values,
+        coverage,
+        bounds,
+        items=AnswerItems(plan.items, cities),
+    )
+
+
+def _results(plan: Plan, n: int, states: int) -> list[FloatArray]:
+    """Preallocated aggregate columns (n, nodes + groups + variants), one per state + coverage."""
+    width = len(plan.tree.ids) + len(plan.definition.variants)
+    return [np.empty((n, width)) for _ in range(states + 1)]
+
+
+def _collapse(tree: Tree, computed: list[FloatArray], into: list[FloatArray], rows: slice) -> None:
+    """Write weight set 0, then each variant's root (set ``v``), into the result rows."""
+    width = len(tree.ids)
+    for values, target in zip(computed, into, strict=True):
+        target[rows, :width] = values[0]
+        target[rows, width:] = values[1:, :, 0].T
+
+
+def _scores(
+    plan: Plan,
+    city_ids: NDArray[np.str_],
+    names: tuple[str, ...],
+    values: FloatArray,
+    coverage: FloatArray,
+    bounds: list[FloatArray],
+    *,
+    items: AnswerItems | None = None,
+    imputed: NDArray[np.bool_] | None = None,
+) -> Scores:
+    return Scores(
+        city_ids=city_ids,
+        city_names=names,
+        ids=plan.ids,
+        names=plan.names,
+        kinds=plan.kinds,
+        values=values,
+        coverage=coverage,
+        lower=bounds[0] if bounds else None,
+        upper=bounds[1] if bounds else None,
+        missing=plan.options.missing,
+        definition_id=plan.definition.id,
+        root=plan.definition.root,
+        imputed=imputed,
+        items=items,
+    )
+
+
+def score_composite(
+    definition: Definition | Plan,
+    dataset: Dataset,
+    *,
+    normalise: Normalisation | str | None = None,
+    aggregate: str | None = None,
+    p: float | None = None,
+    impute: str | None = None,
+    impute_group: str | None = None,
+    min_coverage: float | None = None,
+    min_availability: float | None = None,
+    shift: float | None = None,
+) -> Scores:
+    r"""Score units on a composite index of numeric indicators.
+
+    The pipeline: direction (each value times its indicator's direction, +1 or -1), imputation,
+    normalisation across the units, then every node's weighted mean of its children, level by
+    level, skipping missing children and renormalising the others' weights (``docs/composite.md``).
+
+    Parameters
+    ----------
+    definition : Definition or Plan
+        Every item must be an ``indicator``. A plan from :func:`icindex.compile` carries the
+        options below; any option given here replaces the plan's.
+    dataset : Dataset
+        A column for every indicator (more columns are ignored).
+    normalise : Normalisation or str, optional
+        The normaliser of every indicator that has none of its own (a method name uses that
+        method's defaults). Default: min-max onto [0, 100].
+    aggregate : {"amean", "gmean", "hmean", "genmean"}, optional
+        Replaces every node's method; ``genmean`` needs ``p``. Default: each node's own.
+    p : float, optional
+        The power of ``genmean`` (not 0).
+    impute : {"none", "mean", "median", "group_mean", "group_median"}
+        How missing values are filled before normalising; filled cells are flagged in
+        ``Scores.imputed``. The group methods need ``impute_group``, a group column of ``dataset``.
+    min_coverage : float in [0, 1]
+        An aggregate whose coverage (weight share resting on measured, not imputed, values) is
+        lower is missing.
+    min_availability : float in [0, 1]
+        An aggregate whose share of known direct children is lower is missing (COINr's
+        ``dat_thresh``; imputed values count as known).
+    shift : float
+        Added to every normalised value before aggregating and subtracted from every aggregate
+        after, so geometric and harmonic means can take values <= 0.
+
+    Returns
+    -------
+    Scores
+        Item columns hold the normalised indicators; ``coverage`` counts measured values only
+        (imputed ones are not); ``imputed`` flags filled cells (None without imputation).
+
+    Raises
+    ------
+    ScoringError
+        Naming the indicator, node or units: an unusable normaliser, a geometric or harmonic
+        mean over a value <= 0, a missing group column, out-of-range options.
+
+    Examples
+    --------
+    >>> from icindex import Definition, Item, Node
+    >>> index = Definition("d", "D", "r", (Node("r", "R"),),
+    ...     (Item("x", "r", "indicator", "X"), Item("y", "r", "indicator", "Y", direction=-1)))
+    >>> data = Dataset(["A", "B", "C"], ("x", "y"), [[1, 10], [2, 30], [3, 20]])
+    >>> score_composite(definition=index, dataset=data).column("r").tolist()
+    [50.0, 25.0, 75.0]
+    """
+    plan = _plan(
+        definition,
+        normalise=normalise,
+        aggregate=aggregate,
+        p=p,
+        impute=impute,
+        impute_group=impute_group,
+        min_coverage=min_coverage,
+        min_availability=min_availability,
+        shift=shift,
+    )
+    if plan.normalisers is None:
+        questions = [item.id for item in plan.definition.items]
+        raise ScoringError(
+            f"definition {plan.definition.id!r}: score_composite scores indicators only; "
+            f"items {questions[:5]} are questions (score them with icindex.score)"
+        )
+    rows, measured, imputed = _leaf_rows(plan, dataset)
+    units = dataset.unit_ids.tolist()
+    normalise_rows(rows, plan.normalisers, units)  # in place
+    aggregates, coverage = _aggregate(plan, rows, measured, units)
+    values = np.hstack([rows.T, aggregates])
+    flags = None
+    if imputed is not None:
+        flags = np.zeros(values.shape, dtype=bool)
+        flags[:, : rows.shape[0]] = imputed.T
+    cover = np.hstack([measured.T.astype(np.float64), coverage])
+    names = dataset.unit_names
+    return _scores(plan, dataset.unit_ids, names, values, cover, [], imputed=flags)
+
+
+def _leaf_rows(
+    plan: Plan, dataset: Dataset
+) -> tuple[FloatArray, NDArray[np.bool_], NDArray[np.bool_] | None]:
+    """Directed (and imputed) values (k, n), which are measured, and which were imputed."""
+    definition = plan.definition
+    position = {indicator: c for c, indicator in enumerate(dataset.indicator_ids)}
+    absent = [item.id for item in definition.items if item.id not in position]
+    if absent:
+        raise ScoringError(f"dataset: no column for indicators {absent[:5]} of {definition.id!r}")
+    columns = np.array([position[item.id] for item in definition.items], dtype=np.intp)
+    source = dataset.values.T  # C-contiguous: a Dataset stores its values indicator by indicator
+    if not np.array_equal(columns, np.arange(source.shape[0])):
+        source = source[columns]
+    rows = source * plan.directions[:, None]
+    measured = ~np.isnan(rows)
+    options = plan.options
+    if options.impute == "none":
+        return rows, measured, None
+    groups = dataset.group(options.impute_group) if options.impute_group is not None else None
+    filled, imputed = impute_values(rows.T, options.impute, groups)
+    return np.ascontiguousarray(filled.T), measured, imputed.T
+
+
+def _aggregate(
+    plan: Plan, rows: FloatArray, measured: NDArray[np.bool_], units: Sequence[str]
+) -> tuple[FloatArray, FloatArray]:
+    """Every aggregate (n, nodes + groups + variants) and its coverage, chunk by chunk."""
+    options, tree = plan.options, plan.tree
+    leaves = rows.T + options.shift if options.shift else rows.T
+    n = leaves.shape[0]
+    values, coverage = _results(plan, n, 1)
+    step = plan.chunk_rows()
+    for start in range(0, n, step):
+        chunk = slice(start, start + step)
+        try:
+            states, cover = evaluate(
+                tree,
+                leaves[chunk],
+                measured=measured.T[chunk],
+                min_coverage=options.min_coverage,
+                min_availability=options.min_availability,
+                strict=True,
+            )
+        except OutOfDomainError as error:
+            raise _domain_error(plan, error, units[start:]) from None
+        _collapse(tree, [states[0].values, cover], [values, coverage], chunk)
+    if options.shift:
+        values -= options.shift
+    return values, coverage
+
+
+def _domain_error(plan: Plan, error: OutOfDomainError, units: Sequence[str]) -> ScoringError:
+    rows = error.rows.tolist()
+    names = ", ".join(units[r] for r in rows[:5]) + (
+        f" and {len(rows) - 5} more" if len(rows) > 5 else ""
+    )
+    method = _METHOD_NAMES.get(error.power, f"genmean (p = {error.power:g})")
+    needs = "> 0" if error.power <= 0 else ">= 0"
+    kind = "node" if error.parent < len(plan.definition.nodes) else "group"
+    return ScoringError(
+        f"{kind} {plan.tree.ids[error.parent]!r} aggregates with {method}, which needs "
+        f"children {needs}: units {names} have a child that is not; shift the values "
+        f"(shift=..., --shift) or normalise onto a range above 0"
+    )
+
+
+def effective_weights(definition: Definition) -> dict[str, float]:
+    r"""Each indicator's final weight in the index: the product of renormalised weights.
+
+    .. math:: W_i = \prod_{e \in \text{path}(i)} \frac{w_e}{\sum_{s \in \text{siblings}(e)} w_s}
+
+    along the path from the root down to indicator :math:`i`. The weights sum to 1; with
+    arithmetic means and no missing values the index is :math:`\sum_i W_i x_i`.
+
+    Examples
+    --------
+    >>> from icindex import Definition, Item, Node
+    >>> tree = Definition("d", "D", "r", (Node("r", "R"), Node("a", "A", "r")),
+    ...     (Item("x", "r", "indicator", "X"), Item("y", "a", "indicator", "Y", weight=3),
+    ...      Item("z", "a", "indicator", "Z")))
+    >>> effective_weights(tree)
+    {'x': 0.5, 'y': 0.375, 'z': 0.125}
+    """
+    # The arithmetic mean is linear when nothing is missing: the unit that knows only leaf i,
+    # at value 1, scores exactly leaf i's effective weight in every aggregate.
+    tree = Tree.of(with_method(definition, "amean", None))
+    states, _ = evaluate(tree, np.eye(len(tree.leaf_ids)))
+    root: list[float] = states[0].values[0, :, 0].tolist()
+    return {item.id: root[tree.leaf_ids.index(item.id)] for item in definition.items}

@@ -1,0 +1,372 @@
+"""The one tree engine: leaf scores in, every aggregate's score and coverage out.
+
+Both public paths call it: questionnaires (leaves are item scores from answers) and composite
+indices (leaves are normalised indicator values). Units lie along the first axis, as in the
+encoded answers and in :class:`icindex.Scores`, so each level of the tree is a matrix product of
+a (units x children) block with a (children x parents) weight matrix; a leading axis of the
+weights holds several weight sets (the variants, or a batch of perturbed weights) at once.
+
+Definitions, in one place (``docs/scoring.md`` section 4):
+
+- the **coverage** of a leaf is 1 when it is measured (answered; for indicators, measured and
+  not imputed) and 0 otherwise; of an aggregate, the weighted arithmetic mean of its children's
+  coverage over all its children, whatever the aggregate's method;
+- **min_coverage** ``m``: under ``skip`` (and the ``skip`` score of ``bounds``) any aggregate
+  (node, group, or a variant's root) whose own coverage is below ``m`` is missing, and its
+  parent skips it;
+- **min_availability** ``a`` (COINr's ``dat_thresh``): an aggregate whose share of positively
+  weighted direct children that have a value is below ``a`` is missing;
+- a missing leaf is skipped (``skip``) or filled with a constant (``zero``: 0; the bounds: 0
+  and 100); an aggregate whose known children all have weight 0 is missing under ``skip``;
+- for every power ``p <= 0`` a known child of value 0 with positive weight makes the mean 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from .._arrays import ARRAY_EQ, readonly
+from .._errors import ScoringError
+from .._model.definition import Definition
+from .._model.tree import children, heights
+from . import kernels
+
+__all__ = ["Level", "OutOfDomainError", "State", "Tree", "evaluate"]
+
+FloatArray = NDArray[np.float64]
+Index = NDArray[np.intp]
+
+
+def _index(values: Sequence[int]) -> Index:
+    return np.array(values, dtype=np.intp)
+
+
+def _rows(columns: Index) -> slice | Index:
+    """A slice (a view, no copy) when ``columns`` are contiguous, else the index array."""
+    if columns.size and np.array_equal(columns, np.arange(columns[0], columns[0] + columns.size)):
+        return slice(int(columns[0]), int(columns[0]) + columns.size)
+    return columns
+
+
+@attrs.frozen
+class Level:
+    """Parents of one height and one power, their children, and the weight matrices.
+
+    ``leaf_weights[s, i, j]`` is leaf child ``i``'s weight in parent ``j`` in weight set ``s``
+    (0 when it is not its child); ``agg_weights`` likewise for aggregate children. A *shared*
+    level has one weight set: its values are the same in every set and are computed once.
+    """
+
+    power: float
+    parents: Index = attrs.field(converter=readonly, eq=ARRAY_EQ)
+    leaf_children: Index = attrs.field(converter=readonly, eq=ARRAY_EQ)
+    agg_children: Index = attrs.field(converter=readonly, eq=ARRAY_EQ)
+    leaf_weights: FloatArray = attrs.field(converter=readonly, eq=ARRAY_EQ)
+    agg_weights: FloatArray = attrs.field(converter=readonly, eq=ARRAY_EQ)
+    shared: bool = False
+
+    @property
+    def totals(self) -> FloatArray:
+        """Each parent's total child weight per weight set, shape (sets, 1, parents)."""
+        total: FloatArray = self.leaf_weights.sum(axis=1) + self.agg_weights.sum(axis=1)
+        return total[:, None, :]
+
+
+@attrs.frozen
+class Tree:
+    """A definition's tree compiled for the engine.
+
+    Attributes
+    ----------
+    leaf_ids : tuple of str
+        The leaves (items), in the column order the caller gives them.
+    ids : tuple of str
+        The aggregate columns: every node (the root first, in definition order), then every group.
+    weights : ndarray, shape (sets, n_leaves + n_aggregates)
+        Each entry's weight in its parent (a group uses its members' own weights); set 0 is the
+        definition's, set ``v`` (1, 2, ...) zeroes what variant ``v`` excludes.
+    members : tuple of (str, tuple of str)
+        Each aggregate's id and its children's ids (leaf or aggregate), for compiling levels.
+    levels : tuple of Level
+        In evaluation order (children before parents; groups last).
+    """
+
+    leaf_ids: tuple[str, ...]
+    ids: tuple[str, ...]
+    weights: FloatArray = attrs.field(converter=readonly, eq=ARRAY_EQ)
+    members: tuple[tuple[str, tuple[str, ...]], ...]
+    powers: tuple[float, ...]
+    heights: tuple[int, ...]
+    levels: tuple[Level, ...] = ()
+
+    @classmethod
+    def of(cls, definition: Definition, leaf_ids: Sequence[str] | None = None) -> Tree:
+        """Compile ``definition``; leaves in ``leaf_ids`` order (default: definition order)."""
+        leaves = tuple(leaf_ids) if leaf_ids is not None else tuple(i.id for i in definition.items)
+        below, height = children(definition), heights(definition)
+        nodes, groups = definition.nodes, definition.groups
+        ids = tuple(n.id for n in nodes) + tuple(g.id for g in groups)
+        entry_weight = {entry.id: entry.weight for entry in definition.walk()}
+        weights = np.zeros((1 + len(definition.variants), len(leaves) + len(ids)))
+        weights[:] = [entry_weight[e] for e in (*leaves, *(n.id for n in nodes))] + [0.0] * len(
+            groups
+        )
+        column = {entry_id: c for c, entry_id in enumerate((*leaves, *ids))}
+        for row, variant in enumerate(definition.variants, start=1):
+            weights[row, [column[e] for e in variant.exclude]] = 0.0
+        top = max(height.values(), default=0)
+        members = tuple((n.id, below[n.id]) for n in nodes) + tuple(
+            (g.id, g.members) for g in groups
+        )
+        powers = tuple(n.power for n in nodes) + tuple(g.power for g in groups)
+        levels = tuple(height[n.id] for n in nodes) + (top + 1,) * len(groups)
+        tree = cls(leaves, ids, weights, members, powers, levels)
+        return tree.with_weights(weights)
+
+    @property
+    def n_sets(self) -> int:
+        """Number of weight sets."""
+        return int(self.weights.shape[0])
+
+    def with_weights(self, weights: FloatArray) -> Tree:
+        """The same tree with other weights (sets, n_leaves + n_aggregates): levels recompiled.
+
+        Cheap (no pass over units): the way to re-score with many weight sets at once.
+        """
+        weights = np.atleast_2d(np.asarray(weights, dtype=np.float64))
+        expected = (weights.shape[0], len(self.leaf_ids) + len(self.ids))
+        if weights.shape != expected or weights.shape[0] < 1:
+            raise ScoringError(
+                f"weights: expected shape (sets, {expected[1]}) (got {weights.shape})"
+            )
+        return attrs.evolve(self, weights=weights, levels=_levels(self, weights))
+
+
+def _levels(tree: Tree, weights: FloatArray) -> tuple[Level, ...]:
+    """Group aggregates by (height, power) bottom-up and build their weight matrices."""
+    k = len(tree.leaf_ids)
+    column = {entry_id: c for c, entry_id in enumerate((*tree.leaf_ids, *tree.ids))}
+    agrees = np.all(weights == weights[0], axis=0)
+    same = set(np.flatnonzero(agrees[:k]).tolist())  # leaves: values agree, weights may not
+    levels = []
+    for key in sorted(set(zip(tree.heights, tree.powers, strict=True))):
+        chosen = [a for a in range(len(tree.ids)) if (tree.heights[a], tree.powers[a]) == key]
+        child_cols = sorted({column[c] for a in chosen for c in tree.members[a][1]})
+        shared = all(c in same and agrees[c] for c in child_cols)
+        sets = weights[:1] if shared else weights
+        membership = np.zeros((len(child_cols), len(chosen)))
+        position = {c: i for i, c in enumerate(child_cols)}
+        for j, a in enumerate(chosen):
+            membership[[position[column[c]] for c in tree.members[a][1]], j] = 1.0
+        matrix = sets[:, child_cols][:, :, None] * membership
+        split = int(np.searchsorted(child_cols, k))
+        levels.append(
+            Level(
+                key[1],
+                _index(chosen),
+                _index(child_cols[:split]),
+                _index([c - k for c in child_cols[split:]]),
+                matrix[:, :split],
+                matrix[:, split:],
+                shared,
+            )
+        )
+        if shared:
+            same.update(k + a for a in chosen)
+    return tuple(levels)
+
+
+@attrs.frozen
+class State:
+    """One evaluation of the tree over a chunk of units: aggregates (sets, units, aggregates).
+
+    ``fill`` None is the ``skip`` state (missing leaves are skipped); a number fills every
+    missing leaf with it (0 for ``zero`` and the lower bound, 100 for the upper bound).
+    """
+
+    fill: float | None
+    values: FloatArray
+
+
+def evaluate(
+    tree: Tree,
+    leaves: FloatArray,
+    *,
+    fills: Sequence[float | None] = (None,),
+    measured: NDArray[np.bool_] | None = None,
+    min_coverage: float = 0.0,
+    min_availability: float = 0.0,
+    strict: bool = False,
+) -> tuple[list[State], FloatArray]:
+    """Every aggregate of a chunk of units, in each requested state, and their coverage.
+
+    Parameters
+    ----------
+    tree : Tree
+    leaves : ndarray, shape (n, n_leaves)
+        Leaf scores, NaN where missing.
+    fills : sequence of (None or float)
+        The states to compute: None skips missing leaves, a number fills them.
+    measured : bool ndarray, shape (n, n_leaves), optional
+        Which leaves count for coverage (default: those that are not NaN).
+    min_coverage, min_availability : float in [0, 1]
+        Thresholds of the ``skip`` state (see the module docstring).
+    strict : bool
+        Raise :class:`OutOfDomainError` when a power mean meets a child outside its domain
+        (composite indices) instead of collapsing zeros to 0 (questionnaires).
+
+    Returns
+    -------
+    states : list of State
+        One per fill, each with values of shape (sets, n, n_aggregates).
+    coverage : ndarray, shape (sets, n, n_aggregates)
+    """
+    known = ~np.isnan(leaves)
+    measured_f = (known if measured is None else measured).astype(np.float64)
+    known_f = measured_f if measured is None else known.astype(np.float64)
+    shape = (tree.n_sets, leaves.shape[0], len(tree.ids))
+    coverage = np.empty(shape)
+    states = [State(fill, np.empty(shape)) for fill in fills]
+    for level in tree.levels:
+        part = _LeafPart.of(level, leaves, known_f, measured_f, min_availability > 0)
+        sets = slice(0, 1) if level.shared else slice(None)
+        below = coverage[sets][:, :, level.agg_children]
+        total = level.totals
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cover = (part.measured + below @ level.agg_weights) / total
+        coverage[:, :, level.parents] = cover
+        for state in states:
+            children = state.values[sets][:, :, level.agg_children]
+            if strict:
+                _check_domain(level, leaves, children)
+            if state.fill is None:
+                value = _skipping(level, part, children)
+                _apply_thresholds(
+                    value, level, part, children, cover, min_coverage, min_availability
+                )
+            else:
+                value = _filling(level, part, children, total, state.fill)
+            state.values[:, :, level.parents] = value
+    return states, coverage
+
+
+@attrs.frozen
+class _LeafPart:
+    """The sums over a level's leaf children: shared by every state of the evaluation."""
+
+    transformed: FloatArray  # sum of w * T(x) over known leaves
+    known: FloatArray  # sum of w over known leaves
+    measured: FloatArray  # sum of w over measured leaves
+    zeros: FloatArray | None  # count of weighted known leaves at 0 (p <= 0)
+    unknown: FloatArray | None  # count of weighted missing leaves (p <= 0)
+    available: FloatArray | None  # count of weighted known leaves
+    counted: FloatArray  # count of weighted leaf children
+
+    @classmethod
+    def of(
+        cls,
+        level: Level,
+        leaves: FloatArray,
+        known: FloatArray,
+        measured: FloatArray,
+        availability: bool,
+    ) -> _LeafPart:
+        rows = _rows(level.leaf_children)
+        values, weights = leaves[:, rows], level.leaf_weights
+        known_rows = known[:, rows]
+        known_sum = known_rows @ weights
+        positive = (weights > 0).astype(np.float64)
+        low_power = level.power <= 0
+        return cls(
+            kernels.transform(values, level.power) @ weights,
+            known_sum,
+            known_sum if measured is known else measured[:, rows] @ weights,
+            kernels.zero_hits(values, weights) if low_power else None,
+            (1.0 - known_rows) @ positive if low_power else None,
+            known_rows @ positive if availability else None,
+            positive.sum(axis=1)[:, None, :],
+        )
+
+
+def _skipping(level: Level, part: _LeafPart, children: FloatArray) -> FloatArray:
+    """The ``skip`` state of a level's parents: missing children skipped, weights renormalised."""
+    weights = level.agg_weights
+    present = part.known + (~np.isnan(children)).astype(np.float64) @ weights
+    with np.errstate(divide="ignore", invalid="ignore"):
+        summed = part.transformed + kernels.transform(children, level.power) @ weights
+        value = kernels.untransform(summed / present, level.power)
+    if level.power <= 0:
+        assert part.zeros is not None
+        value[(part.zeros + kernels.zero_hits(children, weights) > 0) & (present > 0)] = 0.0
+    value[~(present > 0)] = np.nan
+    return value
+
+
+def _filling(
+    level: Level, part: _LeafPart, children: FloatArray, total: FloatArray, fill: float
+) -> FloatArray:
+    """A filled state of a level's parents: every missing leaf counts as ``fill``."""
+    weights = level.agg_weights
+    summed = part.transformed + kernels.transform(children, level.power) @ weights
+    missing_weight = level.leaf_weights.sum(axis=1)[:, None, :] - part.known
+    if fill > 0 or level.power > 0:
+        constant = kernels.transform(np.array([fill]), level.power)[0]
+        summed = summed + constant * missing_weight
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = kernels.untransform(summed / total, level.power)
+    if level.power <= 0:
+        assert part.zeros is not None and part.unknown is not None
+        hits = part.zeros + kernels.zero_hits(children, weights)
+        if fill == 0:
+            hits = hits + part.unknown
+        value[hits > 0] = 0.0
+    return value
+
+
+def _apply_thresholds(
+    value: FloatArray,
+    level: Level,
+    part: _LeafPart,
+    children: FloatArray,
+    cover: FloatArray,
+    min_coverage: float,
+    min_availability: float,
+) -> None:
+    """Blank (NaN) the parents below ``min_coverage`` or ``min_availability``, in place."""
+    if min_coverage > 0:
+        value[cover < min_coverage] = np.nan
+    if min_availability > 0:
+        assert part.available is not None
+        positive = (level.agg_weights > 0).astype(np.float64)
+        available = part.available + (~np.isnan(children)).astype(np.float64) @ positive
+        counted = part.counted + positive.sum(axis=1)[:, None, :]
+        value[available < min_availability * counted] = np.nan
+
+
+class OutOfDomainError(Exception):
+    """A power mean met a child outside its domain: the caller names the units."""
+
+    def __init__(self, parent: int, power: float, rows: Index) -> None:
+        super().__init__(parent, power, rows)
+        self.parent, self.power, self.rows = parent, power, rows
+
+
+def _check_domain(level: Level, leaves: FloatArray, children: FloatArray) -> None:
+    """Raise OutOfDomainError when a weighted child is <= 0 (p <= 0) or < 0 (other p != 1)."""
+    if level.power == 1:
+        return
+    with np.errstate(invalid="ignore"):
+        leaf_values = leaves[:, _rows(level.leaf_children)]
+        bad_leaf = leaf_values <= 0 if level.power <= 0 else leaf_values < 0
+        bad_agg = children <= 0 if level.power <= 0 else children < 0
+    hits = bad_leaf.astype(np.float64) @ (level.leaf_weights > 0)
+    hits = hits + bad_agg.astype(np.float64) @ (level.agg_weights > 0)
+    hit = np.any(hits > 0, axis=0)  # (units, parents)
+    if hit.any():
+        parent = int(np.flatnonzero(hit.any(axis=0))[0])
+        rows = np.flatnonzero(hit[:, parent])
+        raise OutOfDomainError(int(level.parents[parent]), level.power, rows)
