@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -65,26 +67,61 @@ def items(draw: st.DrawFn, item_id: str, parent: str, weight: float) -> Item:
     return Item(**common, unit="u", thresholds=thresholds, points=tuple(values))
 
 
+# A tree's leaves and child weights are drawn by plain functions given hypothesis' ``draw``, not
+# by strategies of their own: wrapping each in a strategy would change the examples a seed yields.
+DrawLeaf = Callable[[st.DrawFn, str, str, float], Item]
+DrawWeights = Callable[[st.DrawFn, int], list[float]]
+
+
 @st.composite
-def definitions(draw: st.DrawFn, max_children: int = 4, max_depth: int = 3) -> Definition:
-    """A random valid definition: a tree of nodes and items of any depth, groups and variants."""
+def trees(
+    draw: st.DrawFn,
+    leaf: DrawLeaf,
+    methods: st.SearchStrategy[tuple[str, float | None]],
+    child_weights: DrawWeights,
+    max_children: int = 4,
+    max_depth: int = 3,
+    prefix: str = "e",
+) -> tuple[tuple[Node, ...], tuple[Item, ...]]:
+    """A random tree below a node ``root``: every node has 1 to ``max_children`` children.
+
+    ``leaf(draw, id, parent, weight)`` draws an item, ``methods`` a node's (method, p) and
+    ``child_weights(draw, count)`` the weights of a node's children. Ids are ``prefix`` and a
+    number, in the order drawn; above ``max_depth`` a child is a node one time in three.
+    """
     nodes: list[Node] = []
-    found: list[Item] = []
-    counter = iter(range(10_000))
+    leaves: list[Item] = []
+    counter = itertools.count()
 
     def grow(node_id: str, parent: str | None, depth: int, weight: float) -> None:
         method, p = draw(methods)
         nodes.append(Node(node_id, f"Node {node_id}", parent, weight, method, p))
         count = draw(st.integers(1, max_children))
-        child_weights = draw(st.lists(weights, min_size=count, max_size=count).filter(any))
-        for w in child_weights:
-            child_id = f"e{next(counter)}"
+        for w in child_weights(draw, count):
+            child_id = f"{prefix}{next(counter)}"
             if depth < max_depth and draw(st.integers(0, 2)) == 0:
                 grow(child_id, node_id, depth + 1, w)
             else:
-                found.append(draw(items(child_id, node_id, w)))
+                leaves.append(leaf(draw, child_id, node_id, w))
 
     grow("root", None, 1, 1.0)
+    return tuple(nodes), tuple(leaves)
+
+
+def draw_item(draw: st.DrawFn, item_id: str, parent: str, weight: float) -> Item:
+    """One questionnaire item of any kind (see :func:`items`)."""
+    return draw(items(item_id, parent, weight))
+
+
+def draw_some_weights(draw: st.DrawFn, count: int) -> list[float]:
+    """``count`` weights, zero allowed, not all zero."""
+    return draw(st.lists(weights, min_size=count, max_size=count).filter(any))
+
+
+@st.composite
+def definitions(draw: st.DrawFn, max_children: int = 4, max_depth: int = 3) -> Definition:
+    """A random valid definition: a tree of nodes and items of any depth, groups and variants."""
+    nodes, found = draw(trees(draw_item, methods, draw_some_weights, max_children, max_depth, "e"))
     below_root = [e for e in [*nodes, *found] if e.parent == "root"]
     groups: tuple[Group, ...] = ()
     if len(nodes) > 1:
@@ -95,9 +132,24 @@ def definitions(draw: st.DrawFn, max_children: int = 4, max_depth: int = 3) -> D
     # Leave out the root's first child, when another child keeps some weight.
     keeps_weight = any(e.weight > 0 for e in below_root[1:])
     variants = (Variant("var", "A variant", exclude=(below_root[0].id,)),) if keeps_weight else ()
-    return Definition(
-        "random", "Random", "root", tuple(nodes), tuple(found), groups=groups, variants=variants
+    return Definition("random", "Random", "root", nodes, found, groups=groups, variants=variants)
+
+
+def deep_chain(depth: int) -> Definition:
+    """A valid definition whose nodes form one chain ``depth`` deep, a yes/no item on each.
+
+    Node ``n0`` is the root and ``n{k}``'s parent is ``n{k-1}``; item ``q{k}`` hangs from
+    ``n{k}``, so every node has a child and the bottom node ``n{depth-1}`` has only its item.
+    Built with loops, so it stays cheap at 10,000 levels.
+    """
+    if depth < 1:
+        raise ValueError(f"deep_chain: depth must be >= 1 (got {depth})")
+    options = (Option("yes", "Yes", 1.0), Option("no", "No", 0.0))
+    nodes = tuple(Node(f"n{k}", f"Level {k}", f"n{k - 1}" if k else None) for k in range(depth))
+    chain_items = tuple(
+        Item(f"q{k}", f"n{k}", "yes_no", f"Question {k}?", options=options) for k in range(depth)
     )
+    return Definition("chain", f"Chain of {depth}", "n0", nodes, chain_items)
 
 
 def answer_for(draw: st.DrawFn, item: Item) -> object:
@@ -152,43 +204,32 @@ def value_columns(draw: st.DrawFn, min_units: int = 2, max_units: int = 12) -> l
     ]
 
 
+def draw_indicator(draw: st.DrawFn, item_id: str, parent: str, weight: float) -> Item:
+    """One indicator, higher better or worse."""
+    direction = draw(st.sampled_from([1, -1]))
+    return Item(item_id, parent, "indicator", f"Indicator {item_id}", weight, direction=direction)
+
+
+def draw_positive_weights(draw: st.DrawFn, count: int) -> list[float]:
+    """``count`` positive weights."""
+    return draw(st.lists(positive_weights, min_size=count, max_size=count))
+
+
+def unit_weights(draw: st.DrawFn, count: int) -> list[float]:
+    """``count`` weights of 1 (nothing drawn)."""
+    return [1.0] * count
+
+
 @st.composite
 def composite_definitions(
     draw: st.DrawFn, max_children: int = 4, max_depth: int = 3, equal_weights: bool = False
 ) -> Definition:
     """A random tree of nodes (any aggregation) whose leaves are indicators of either direction."""
-    nodes: list[Node] = []
-    leaves: list[Item] = []
-    counter = iter(range(10_000))
-
-    def grow(node_id: str, parent: str | None, depth: int, weight: float) -> None:
-        method, p = draw(aggregations)
-        nodes.append(Node(node_id, f"Node {node_id}", parent, weight, method, p))
-        count = draw(st.integers(1, max_children))
-        child_weights = (
-            [1.0] * count
-            if equal_weights
-            else draw(st.lists(positive_weights, min_size=count, max_size=count))
-        )
-        for w in child_weights:
-            child_id = f"i{next(counter)}"
-            if depth < max_depth and draw(st.integers(0, 2)) == 0:
-                grow(child_id, node_id, depth + 1, w)
-            else:
-                direction = draw(st.sampled_from([1, -1]))
-                leaves.append(
-                    Item(
-                        child_id,
-                        node_id,
-                        "indicator",
-                        f"Indicator {child_id}",
-                        w,
-                        direction=direction,
-                    )
-                )
-
-    grow("root", None, 1, 1.0)
-    return Definition("composite", "Random composite", "root", tuple(nodes), tuple(leaves))
+    child_weights = unit_weights if equal_weights else draw_positive_weights
+    nodes, leaves = draw(
+        trees(draw_indicator, aggregations, child_weights, max_children, max_depth, "i")
+    )
+    return Definition("composite", "Random composite", "root", nodes, leaves)
 
 
 @st.composite
