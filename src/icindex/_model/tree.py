@@ -117,12 +117,15 @@ def tree_problems(
     items: Sequence[tuple[str, Item]],
     root_place: str,
     messages: Mapping[str, str] = LOADER_MESSAGES,
+    *,
+    require_children: bool = True,
 ) -> list[str]:
     """Everything wrong with the shape of a tree, one sentence each (empty when it is a tree).
 
     Checks, in time proportional to the entries: ids are unique; ``root`` names a node; the
     root has no parent and every other entry has one, naming a node; the parents form no
-    cycle; every node has a child, and not all its children weigh zero.
+    cycle; and, with ``require_children``, every node has a child, and not all its children
+    weigh zero.
 
     Parameters
     ----------
@@ -134,6 +137,8 @@ def tree_problems(
         Where the root is named (the main file).
     messages : mapping of str to str
         The message template of each problem (keys of :data:`LOADER_MESSAGES`).
+    require_children : bool, default True
+        Also report nodes without children, or whose children all weigh zero.
 
     Returns
     -------
@@ -148,7 +153,20 @@ def tree_problems(
     for where, entry in entries:
         problems.extend(_parent_problems(where, entry, root, node_ids, item_ids, messages))
     problems.extend(_cycles(nodes, messages))
-    below: dict[str, list[Node | Item]] = {node_id: [] for node_id in node_ids}
+    if require_children:
+        problems.extend(_childless(nodes, items, messages))
+    return problems
+
+
+def _childless(
+    nodes: Sequence[tuple[str, Node]],
+    items: Sequence[tuple[str, Item]],
+    messages: Mapping[str, str],
+) -> list[str]:
+    """Nodes without children, or whose children all weigh zero."""
+    problems = []
+    below: dict[str, list[Node | Item]] = {node.id: [] for _, node in nodes}
+    entries: list[tuple[str, Node | Item]] = [*nodes, *items]
     for _, entry in entries:
         if entry.parent is not None and entry.parent in below:
             below[entry.parent].append(entry)
@@ -161,7 +179,7 @@ def tree_problems(
     return problems
 
 
-def definition_problems(definition: Definition) -> list[str]:
+def definition_problems(definition: Definition, *, require_children: bool = True) -> list[str]:
     """The :func:`tree_problems` of a built definition, placed as ``source: nodes['id']``."""
     source = definition.source
     return tree_problems(
@@ -169,6 +187,7 @@ def definition_problems(definition: Definition) -> list[str]:
         [(f"{source}: nodes[{node.id!r}]", node) for node in definition.nodes],
         [(f"{source}: items[{item.id!r}]", item) for item in definition.items],
         source,
+        require_children=require_children,
     )
 
 
