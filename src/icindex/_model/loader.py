@@ -20,10 +20,10 @@ from .definition import (
     Node,
     Variant,
 )
+from .readers import READERS
 from .schema import (
     MAIN_FILE,
     MAIN_KEYS,
-    READERS,
     SCHEMA_VERSION,
     TABLE_ARRAYS,
     Problems,
