@@ -53,3 +53,12 @@ def test_look_ups_by_id():
     assert tree.items_under("r") == items and tree.items_under("a") == (items[0],)
     with pytest.raises(icindex.UnknownIdError):
         tree.item("a")
+
+
+def test_a_definition_pickles_and_keeps_its_look_ups():
+    """A pickled definition comes back equal, and its look-ups still work."""
+    import pickle
+
+    tree = icindex.load_definition("icc")
+    again = pickle.loads(pickle.dumps(tree))
+    assert again == tree and again.children(again.root) == tree.children(tree.root)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator
-from types import MappingProxyType
 from typing import Literal
 
 import attrs
@@ -308,11 +307,10 @@ class Definition:
     variants: tuple[Variant, ...] = ()
     description: str = ""
     source: str = "<memory>"
-    # Look-ups built once, on construction, so that each query costs O(1) or O(answer).
-    _by_id: MappingProxyType[str, Node | Item] = attrs.field(init=False, repr=False, eq=False)
-    _children: MappingProxyType[str, tuple[Node | Item, ...]] = attrs.field(
-        init=False, repr=False, eq=False
-    )
+    # Look-ups built once, on construction, so that each query costs O(1) or O(answer); private,
+    # never handed out, and plain dicts so that a definition still pickles.
+    _by_id: dict[str, Node | Item] = attrs.field(init=False, repr=False, eq=False)
+    _children: dict[str, tuple[Node | Item, ...]] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         """Refuse a malformed tree: :class:`DefinitionError` listing every problem.
@@ -328,8 +326,8 @@ class Definition:
             node_id: tuple(by_id[child] for child in child_ids)
             for node_id, child_ids in _tree.children(self).items()
         }
-        object.__setattr__(self, "_by_id", MappingProxyType(by_id))
-        object.__setattr__(self, "_children", MappingProxyType(below))
+        object.__setattr__(self, "_by_id", by_id)
+        object.__setattr__(self, "_children", below)
 
     def item(self, item_id: str) -> Item:
         """Return the item with this id; :class:`UnknownIdError` (a KeyError) if there is none."""
