@@ -242,3 +242,14 @@ def test_missing_file_is_named(tmp_path):
     idata, _ = small(tmp_path)
     with pytest.raises(icindex.DefinitionError, match=r"nothing\.csv: cannot be read"):
         read_coinr(idata, tmp_path / "nothing.csv")
+
+
+def test_aggregate_without_weighted_children_names_its_row(tmp_path):
+    """An Aggregate whose children all weigh zero is reported at its row, by the tree checker."""
+    meta = META.replace("1,a,Indicator A,1,1,P", "1,a,Indicator A,1,0,P")
+    meta = meta.replace("1,b,Indicator B,-1,2,P", "1,b,Indicator B,-1,0,P")
+    with pytest.raises(
+        icindex.DefinitionError,
+        match=r"row 4 \(iCode 'P'\), column 'iCode': an Aggregate needs a child of positive weight",
+    ):
+        read_coinr(*small(tmp_path, meta=meta))

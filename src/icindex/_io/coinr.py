@@ -21,6 +21,7 @@ import numpy as np
 from .._errors import DefinitionError, IcindexError, ResponseError
 from .._model.definition import Definition, Fact, Item, Node
 from .._model.schema import ID_PATTERN
+from .._model.tree import tree_problems
 from .dataset import Dataset
 
 __all__ = ["read_coinr"]
@@ -42,6 +43,19 @@ TYPES = ("Indicator", "Aggregate", "Group", "Denominator", "Other")
 UNIT_COLUMNS = ("uCode", "uName", "Time")
 MISSING = ("", "NA", "NaN")
 Row = dict[str, str | None]
+# The tree checker's problems in iMeta's words (see icindex._model.tree.LOADER_MESSAGES).
+_NEEDS_CHILD = "{where}, column 'iCode': an Aggregate needs a child of positive weight"
+_TREE_MESSAGES = {
+    "duplicate": "{where}, column 'iCode': is used twice (first at {first})",
+    "root_missing": "{where}, column 'Parent': exactly one Aggregate has no Parent (got {root!r})",
+    "root_has_parent": "{where}, column 'Parent': the index has no Parent (got {parent!r})",
+    "no_parent": "{where}, column 'Parent': only the index {root!r} has no Parent (got NA)",
+    "parent_is_item": "{where}, column 'Parent': must name an Aggregate (got {parent!r})",
+    "parent_missing": "{where}, column 'Parent': must name an Aggregate (got {parent!r})",
+    "cycle": "{where}, column 'Parent': the parents form a cycle through {cycle}",
+    "childless": _NEEDS_CHILD,
+    "zero_weights": _NEEDS_CHILD,
+}
 
 
 def _read_table(path: Path, error: type[IcindexError]) -> tuple[list[str], list[Row]]:
@@ -154,7 +168,7 @@ def _tree_entry(meta: _Meta, number: int, row: Row, code: str) -> Node | Item | 
 def _check_tree(
     meta: _Meta, entries: list[tuple[int, Node | Item]], levels: dict[str, int], tops: list[str]
 ) -> None:
-    """Check parents and levels, then (if all is well so far) that every Aggregate has children.
+    """Check parents and levels, then (if all is well so far) the tree, with :func:`tree_problems`.
 
     ``levels`` holds the rows read without problems; ``tops`` the Aggregates without a Parent.
     """
@@ -180,10 +194,16 @@ def _check_tree(
             )
     if meta.problems:
         return
-    for number, entry in entries:
-        children = [child for _, child in entries if child.parent == entry.id]
-        if isinstance(entry, Node) and not any(child.weight > 0 for child in children):
-            meta.problem(number, entry.id, "iCode", "an Aggregate needs a child of positive weight")
+    placed = [
+        (f"{meta.path}: row {number} (iCode {entry.id!r})", entry) for number, entry in entries
+    ]
+    meta.problems += tree_problems(
+        tops[0],
+        [(where, entry) for where, entry in placed if isinstance(entry, Node)],
+        [(where, entry) for where, entry in placed if isinstance(entry, Item)],
+        f"{meta.path}: row 1 (the header)",
+        _TREE_MESSAGES,
+    )
 
 
 def _read_meta(path: Path) -> tuple[Definition, dict[str, str]]:

@@ -8,7 +8,6 @@ Unknown is not no: a missing key, an empty cell or ``unknown`` leaves the answer
 from __future__ import annotations
 
 import csv
-import math
 import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
@@ -19,19 +18,16 @@ from typing import Any
 import attrs
 
 from .._errors import ResponseError
-from .._model.definition import Definition, Fact, Item
+from .._model.definition import Definition
+from .answers import ANSWER_PARSERS, Answer, parse_answer, parse_fact
 
-__all__ = ["Answer", "CityResponse", "read_responses"]
-
-Answer = str | tuple[str, ...] | float
-"""An answer: an option id (yes_no, choice), a tuple of option ids (checklist) or a float."""
+# ANSWER_PARSERS, Answer and parse_answer are re-exported: the engine reads them from here.
+__all__ = ["ANSWER_PARSERS", "Answer", "CityResponse", "parse_answer", "read_responses"]
 
 CITY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-UNKNOWN = "unknown"
 META_COLUMNS = ("name", "country", "round")
 LONG_HEADER = ("city_id", "item", "answer")
 CHECKLIST_SEPARATOR = "|"
-_YES_NO = {"yes": "yes", "true": "yes", "no": "no", "false": "no"}
 
 
 def _frozen_mapping(value: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -64,101 +60,6 @@ class CityResponse:
     answers: Mapping[str, Answer] = attrs.field(factory=dict, converter=_frozen_mapping)
     evidence: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_mapping)
     source: str = "<memory>"
-
-
-def _accepted(item: Item) -> str:
-    if item.kind == "yes_no":
-        return "yes, no or unknown"
-    if item.kind == "choice":
-        return f"one of {list(item.option_ids)} or unknown"
-    if item.kind == "checklist":
-        return f"a list of {list(item.option_ids)} (empty or none for nothing ticked) or unknown"
-    return "a finite number or unknown"
-
-
-def _is_unknown(value: object) -> bool:
-    return value is None or (isinstance(value, str) and value.strip().lower() in ("", UNKNOWN))
-
-
-def parse_answer(item: Item, value: object, where: str) -> Answer | None:
-    """Return the answer ``value`` means for ``item``, or None when it is unknown.
-
-    ``value`` is what TOML gave (str, bool, number, list) or a CSV cell (str).
-    """
-    if _is_unknown(value):
-        return None
-    problem = f"{where}: item {item.id!r}: {value!r} is not an accepted answer ({_accepted(item)})"
-    if item.kind == "yes_no":
-        key = str(value).lower() if isinstance(value, bool | str) else None
-        if key is None or key.strip() not in _YES_NO:
-            raise ResponseError(problem)
-        return _YES_NO[key.strip()]
-    if item.kind == "choice":
-        if not isinstance(value, str) or value.strip() not in item.option_ids:
-            raise ResponseError(problem)
-        return value.strip()
-    if item.kind == "checklist":
-        return _parse_checklist(item, value, problem)
-    number = _parse_number(value)
-    if number is None:
-        raise ResponseError(problem)
-    return number
-
-
-def _parse_checklist(item: Item, value: object, problem: str) -> tuple[str, ...]:
-    if isinstance(value, str):
-        text = value.strip()
-        ticked = [] if text.lower() == "none" else [part.strip() for part in text.split("|")]
-    elif isinstance(value, list):
-        ticked = value
-    else:
-        raise ResponseError(problem)
-    if not all(isinstance(option, str) and option in item.option_ids for option in ticked):
-        raise ResponseError(problem)
-    if len(set(ticked)) != len(ticked):
-        raise ResponseError(f"{problem}: an option is ticked twice")
-    return tuple(option for option in item.option_ids if option in ticked)
-
-
-def _parse_number(value: object) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, str):
-        try:
-            value = float(value.strip())
-        except ValueError:
-            return None
-    if isinstance(value, int | float) and math.isfinite(value):
-        return float(value)
-    return None
-
-
-def parse_fact(fact: Fact, value: object, where: str) -> Any:
-    """Return the fact's value as its declared type, or None when unknown."""
-    if _is_unknown(value):
-        return None
-    problem = f"{where}: fact {fact.id!r}: {value!r} is not {_FACT_ACCEPTS[fact.type]}"
-    if fact.type == "text":
-        if not isinstance(value, str):
-            raise ResponseError(problem)
-        return value
-    if fact.type == "boolean":
-        text = str(value).strip().lower() if isinstance(value, bool | str) else ""
-        if text not in ("true", "false", "yes", "no"):
-            raise ResponseError(problem)
-        return text in ("true", "yes")
-    number = _parse_number(value)
-    if number is None or (fact.type == "integer" and not number.is_integer()):
-        raise ResponseError(problem)
-    return int(number) if fact.type == "integer" else number
-
-
-_FACT_ACCEPTS = {
-    "integer": "a whole number",
-    "number": "a finite number",
-    "text": "text",
-    "boolean": "true, false, yes or no",
-}
 
 
 class _Reader:

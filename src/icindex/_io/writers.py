@@ -6,7 +6,7 @@ Reading any of them back with :func:`icindex.read_responses` gives the same citi
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,14 +16,25 @@ from .responses import CHECKLIST_SEPARATOR, LONG_HEADER, META_COLUMNS, CityRespo
 __all__ = ["write_city_toml", "write_long_csv", "write_wide_csv"]
 
 
+def _checklist_cell(ticked: tuple[str, ...]) -> str:
+    return CHECKLIST_SEPARATOR.join(ticked) if ticked else "none"
+
+
+# The type of an answer or fact -> its CSV cell. A writer of long CSV is given no definition,
+# so it goes by the value's type, which stands for the item's kind: a checklist's tuple, a
+# numeric or indicator float, a yes_no or choice option id (str); facts add bool and int.
+_CELLS: dict[type, Callable[[Any], str]] = {
+    tuple: _checklist_cell,
+    bool: lambda flag: "true" if flag else "false",
+    float: repr,
+    object: str,
+}
+
+
 def _cell(answer: Any) -> str:
-    if isinstance(answer, tuple):
-        return CHECKLIST_SEPARATOR.join(answer) if answer else "none"
-    if isinstance(answer, bool):
-        return "true" if answer else "false"
-    if isinstance(answer, float):
-        return repr(answer)
-    return str(answer)
+    # The nearest type in the value's ancestry, as isinstance would choose (a bool is an int).
+    kind = next(kind for kind in type(answer).__mro__ if kind in _CELLS)
+    return _CELLS[kind](answer)
 
 
 def write_wide_csv(

@@ -7,15 +7,19 @@ them from files. All collections are tuples, so a definition can be shared and h
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Literal
 
 import attrs
 
 from .._errors import DefinitionError, UnknownIdError
 
+# A module import, not a name import: tree.py reads the classes defined here.
+from . import tree as _tree
+
 __all__ = [
     "AGGREGATION_METHODS",
+    "AGGREGATORS",
     "FACT_TYPES",
     "ITEM_KINDS",
     "NORMALISE_METHODS",
@@ -29,10 +33,13 @@ __all__ = [
     "Normalisation",
     "Option",
     "Variant",
+    "power_of",
 ]
 
 ITEM_KINDS = ("yes_no", "choice", "checklist", "numeric", "indicator")
-AGGREGATION_METHODS = ("amean", "gmean", "hmean", "genmean")
+# Aggregation method -> the power of the equivalent generalised mean (None: genmean, given p).
+AGGREGATORS: dict[str, float | None] = {"amean": 1.0, "gmean": 0.0, "hmean": -1.0, "genmean": None}
+AGGREGATION_METHODS = tuple(AGGREGATORS)
 ROLES = ("input", "impact")
 FACT_TYPES = ("integer", "number", "text", "boolean")
 
@@ -154,17 +161,64 @@ class Item:
 
         An ``indicator`` earns no points (it is normalised across units): ``DefinitionError``.
         """
-        if self.kind == "indicator":
-            raise DefinitionError(f"item {self.id!r} is an indicator: it has no point range")
-        if self.kind in ("yes_no", "choice"):
-            values = [option.points for option in self.options]
-            return min(values), max(values)
-        if self.kind == "checklist":
-            total = sum(option.points for option in self.options)
-            return 0.0, total if self.cap is None else min(self.cap, total)
-        if self.goalposts is not None:
-            return 0.0, 1.0
-        return min(self.points), max(self.points)
+        return _POINT_RANGE[self.kind](self)
+
+
+def _no_point_range(item: Item) -> tuple[float, float]:
+    raise DefinitionError(f"item {item.id!r} is an indicator: it has no point range")
+
+
+def _options_range(item: Item) -> tuple[float, float]:
+    values = [option.points for option in item.options]
+    return min(values), max(values)
+
+
+def _checklist_range(item: Item) -> tuple[float, float]:
+    total = sum(option.points for option in item.options)
+    return 0.0, total if item.cap is None else min(item.cap, total)
+
+
+def _numeric_range(item: Item) -> tuple[float, float]:
+    if item.goalposts is not None:
+        return 0.0, 1.0
+    return min(item.points), max(item.points)
+
+
+# Item kind -> the fewest and most points an answer can earn (see Item.point_range).
+_POINT_RANGE: dict[str, Callable[[Item], tuple[float, float]]] = {
+    "yes_no": _options_range,
+    "choice": _options_range,
+    "checklist": _checklist_range,
+    "numeric": _numeric_range,
+    "indicator": _no_point_range,
+}
+
+
+def power_of(method: str, p: float | None = None) -> float:
+    """The power of the generalised mean an aggregation method computes.
+
+    Parameters
+    ----------
+    method : str
+        One of :data:`AGGREGATION_METHODS`.
+    p : float or None
+        The power of ``genmean`` (ignored by the other methods).
+
+    Returns
+    -------
+    float
+        amean 1, gmean 0, hmean -1, genmean ``p``; NaN for ``genmean`` without ``p`` (and for
+        an unknown method without ``p``).
+
+    Examples
+    --------
+    >>> power_of("hmean"), power_of("genmean", 2.0), power_of("genmean")
+    (-1.0, 2.0, nan)
+    """
+    power = AGGREGATORS.get(method)
+    if power is not None:
+        return power
+    return p if p is not None else math.nan
 
 
 @attrs.frozen
@@ -182,10 +236,7 @@ class Node:
     @property
     def power(self) -> float:
         """The power of the equivalent generalised mean (amean 1, hmean -1, gmean 0)."""
-        return _POWERS.get(self.method, self.p if self.p is not None else math.nan)
-
-
-_POWERS = {"amean": 1.0, "gmean": 0.0, "hmean": -1.0}
+        return power_of(self.method, self.p)
 
 
 @attrs.frozen
@@ -213,7 +264,7 @@ class Group:
     @property
     def power(self) -> float:
         """The power of the equivalent generalised mean."""
-        return _POWERS.get(self.method, self.p if self.p is not None else math.nan)
+        return power_of(self.method, self.p)
 
 
 @attrs.frozen
@@ -256,24 +307,45 @@ class Definition:
     variants: tuple[Variant, ...] = ()
     description: str = ""
     source: str = "<memory>"
+    # Look-ups built once, on construction, so that each query costs O(1) or O(answer); private,
+    # never handed out, and plain dicts so that a definition still pickles.
+    _by_id: dict[str, Node | Item] = attrs.field(init=False, repr=False, eq=False)
+    _children: dict[str, tuple[Node | Item, ...]] = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        """Refuse a malformed tree: :class:`DefinitionError` listing every problem.
+
+        Nodes without (weighted) children are allowed here, so that a definition can be cut
+        down with ``attrs.evolve`` (keeping some items); the loaders refuse them.
+        """
+        problems = _tree.definition_problems(self, require_children=False)
+        if problems:
+            raise DefinitionError(problems)
+        by_id = {entry.id: entry for entry in self.walk()}
+        below = {
+            node_id: tuple(by_id[child] for child in child_ids)
+            for node_id, child_ids in _tree.children(self).items()
+        }
+        object.__setattr__(self, "_by_id", by_id)
+        object.__setattr__(self, "_children", below)
 
     def item(self, item_id: str) -> Item:
         """Return the item with this id; :class:`UnknownIdError` (a KeyError) if there is none."""
-        for item in self.items:
-            if item.id == item_id:
-                return item
-        raise UnknownIdError(f"{self.source}: no item {item_id!r} in definition {self.id!r}")
+        entry = self._by_id.get(item_id)
+        if not isinstance(entry, Item):
+            raise UnknownIdError(f"{self.source}: no item {item_id!r} in definition {self.id!r}")
+        return entry
 
     def node(self, node_id: str) -> Node:
         """Return the node with this id; :class:`UnknownIdError` (a KeyError) if there is none."""
-        for node in self.nodes:
-            if node.id == node_id:
-                return node
-        raise UnknownIdError(f"{self.source}: no node {node_id!r} in definition {self.id!r}")
+        entry = self._by_id.get(node_id)
+        if not isinstance(entry, Node):
+            raise UnknownIdError(f"{self.source}: no node {node_id!r} in definition {self.id!r}")
+        return entry
 
     def children(self, node_id: str) -> tuple[Node | Item, ...]:
         """The nodes and items whose parent is ``node_id``, nodes first, each in file order."""
-        return tuple(child for child in self.walk() if child.parent == node_id)
+        return self._children.get(node_id, ())
 
     def walk(self) -> Iterator[Node | Item]:
         """Every node, then every item."""
@@ -281,15 +353,11 @@ class Definition:
         yield from self.items
 
     def items_under(self, node_id: str) -> tuple[Item, ...]:
-        """The items below ``node_id`` at any depth, in file order."""
-        parents = {child.id: child.parent for child in self.walk()}
-
-        def is_below(entry_id: str) -> bool:
-            parent = parents.get(entry_id)
-            while parent is not None:
-                if parent == node_id:
-                    return True
-                parent = parents.get(parent)
-            return False
-
-        return tuple(item for item in self.items if is_below(item.id))
+        """The items below ``node_id`` at any depth, in file order (none below an item)."""
+        below: set[str] = set()
+        stack = [node_id]
+        while stack:
+            for child in self._children.get(stack.pop(), ()):
+                below.add(child.id)
+                stack.append(child.id)
+        return tuple(item for item in self.items if item.id in below)

@@ -20,10 +20,10 @@ from .definition import (
     Node,
     Variant,
 )
+from .readers import READERS
 from .schema import (
     MAIN_FILE,
     MAIN_KEYS,
-    READERS,
     SCHEMA_VERSION,
     TABLE_ARRAYS,
     Problems,
@@ -31,6 +31,7 @@ from .schema import (
     no_duplicates,
     read_table,
 )
+from .tree import children, tree_problems
 
 __all__ = ["bundled_definitions", "find_definition", "load_definition", "validate_paths"]
 
@@ -74,50 +75,6 @@ def _read_entries(
     return found
 
 
-def _check_tree(
-    root: str,
-    nodes: list[tuple[str, Node]],
-    items: list[tuple[str, Item]],
-    main: Path,
-    problems: Problems,
-) -> None:
-    """Duplicate ids, the root, parents, cycles, and nodes' children and their weights."""
-    entries: list[tuple[str, Node | Item]] = [*nodes, *items]
-    node_ids = {node.id for _, node in nodes}
-    item_ids = {item.id for _, item in items}
-    first_seen: dict[str, str] = {}
-    for where, entry in entries:
-        if entry.id in first_seen:
-            problems.append(f"{where}.id: duplicate id (first at {first_seen[entry.id]})")
-        first_seen.setdefault(entry.id, where)
-    if root not in node_ids:
-        problems.append(f"{main}: root: must name a node (got {root!r})")
-    for where, entry in entries:
-        if entry.id == root:
-            if entry.parent is not None:
-                problems.append(f"{where}.parent: the root has no parent (got {entry.parent!r})")
-        elif entry.parent is None:
-            problems.append(f"{where}: missing key 'parent' (only the root {root!r} has none)")
-        elif entry.parent in item_ids:
-            problems.append(f"{where}.parent: must name a node, {entry.parent!r} is an item")
-        elif entry.parent not in node_ids:
-            problems.append(f"{where}.parent: names no node (got {entry.parent!r})")
-    parent_of = {entry.id: entry.parent for _, entry in entries}
-    for where, node in nodes:
-        seen, current = {node.id}, node.parent
-        while current is not None and current in parent_of:
-            if current in seen:
-                problems.append(f"{where}.parent: the parents form a cycle through {node.id!r}")
-                break
-            seen.add(current)
-            current = parent_of[current]
-        children = [entry for _, entry in entries if entry.parent == node.id]
-        if not children:
-            problems.append(f"{where}: a node needs at least one child (found none)")
-        elif all(child.weight == 0 for child in children):
-            problems.append(f"{where}: the weights of its children are all zero")
-
-
 def _check_references(
     node_weight: dict[str, float],
     entry_ids: set[str],
@@ -143,30 +100,29 @@ def _check_references(
 
 
 def _check_variants_leave_weight(
-    entries: list[Node | Item], variants: list[tuple[str, Variant]], problems: Problems
+    entries: list[Node | Item], root: str, variants: list[tuple[str, Variant]], problems: Problems
 ) -> None:
-    """Every node a variant keeps must keep a child with positive weight."""
-    parent_of = {entry.id: entry.parent for entry in entries}
+    """Every node a variant keeps must keep a child with positive weight (the tree is valid)."""
+    below = children(entries)
+    weight = {entry.id: entry.weight for entry in entries}
+    nodes = [entry.id for entry in entries if isinstance(entry, Node)]
     for where, variant in variants:
-
-        def kept(
-            entry_id: str | None, left_out: frozenset[str] = frozenset(variant.exclude)
-        ) -> bool:
-            while entry_id is not None:
-                if entry_id in left_out:
-                    return False
-                entry_id = parent_of.get(entry_id)
-            return True
-
-        for node in (entry for entry in entries if isinstance(entry, Node)):
-            children = [e for e in entries if e.parent == node.id]
+        left_out = set(variant.exclude)
+        # Walk down from the root: an entry is kept when neither it nor an ancestor is left out.
+        kept, stack = set(), [root] if root not in left_out else []
+        while stack:
+            node_id = stack.pop()
+            kept.add(node_id)
+            stack.extend(child for child in below.get(node_id, ()) if child not in left_out)
+        for node_id in nodes:
+            child_ids = below[node_id]
             if (
-                kept(node.id)
-                and children
-                and not any(kept(child.id) and child.weight > 0 for child in children)
+                node_id in kept
+                and child_ids
+                and not any(child in kept and weight[child] > 0 for child in child_ids)
             ):
                 problems.append(
-                    f"{where}.exclude: leaves node {node.id!r} with no weighted child "
+                    f"{where}.exclude: leaves node {node_id!r} with no weighted child "
                     "(exclude the node itself instead)"
                 )
 
@@ -194,7 +150,7 @@ def _read_main(path: Path, problems: Problems) -> Definition | None:
                 found[name].extend(more[name])
     if header is None or problems:
         return None
-    _check_tree(header["root"], found["nodes"], found["items"], path, problems)
+    problems.extend(tree_problems(header["root"], found["nodes"], found["items"], str(path)))
     node_ids = {node.id for _, node in found["nodes"]}
     entry_ids = node_ids | {item.id for _, item in found["items"]}
     for name in ("facts", "groups", "variants"):
@@ -209,7 +165,7 @@ def _read_main(path: Path, problems: Problems) -> Definition | None:
     )
     if not problems:
         everything = [entry for _, entry in [*found["nodes"], *found["items"]]]
-        _check_variants_leave_weight(everything, found["variants"], problems)
+        _check_variants_leave_weight(everything, header["root"], found["variants"], problems)
     if problems:
         return None
     nodes = [node for _, node in found["nodes"]]

@@ -1,31 +1,20 @@
-"""The definition format's keys and value checks, and the reader of each kind of table.
+"""The definition format's keys and value checks (the readers of its tables: :mod:`.readers`).
 
 Every check appends a problem (``file: key path: expected (got found)``) instead of raising,
-so that a whole definition is checked at once; see :mod:`icindex._loader`.
+so that a whole definition is checked at once; see :mod:`.loader`.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from .definition import (
-    AGGREGATION_METHODS,
-    FACT_TYPES,
-    ITEM_KINDS,
     NORMALISE_METHODS,
     NORMALISE_PARAMETERS,
-    ROLES,
-    Fact,
-    Group,
-    Item,
-    Node,
     Normalisation,
-    Option,
-    Variant,
 )
 
 SCHEMA_VERSION = 1
@@ -36,7 +25,7 @@ MAIN_FILE = "index.toml"
 Problems = list[str]
 
 # One table per kind of TOML table: key -> (checker name, required, default).
-_ANY_ITEM = {
+ANY_ITEM_KEYS = {
     "id": ("id", True, None),
     "parent": ("id", True, None),
     "kind": ("string", True, None),
@@ -45,7 +34,7 @@ _ANY_ITEM = {
     "role": ("string", False, "input"),
     "note": ("string", False, ""),
 }
-_ITEM_KEYS_BY_KIND: dict[str, dict[str, tuple[str, bool, Any]]] = {
+ITEM_KEYS_BY_KIND: dict[str, dict[str, tuple[str, bool, Any]]] = {
     "yes_no": {"points": ("yes_no_points", False, {"yes": 1.0, "no": 0.0})},
     "choice": {"options": ("options", True, None)},
     "checklist": {"options": ("options", True, None), "cap": ("points_value", False, None)},
@@ -76,7 +65,7 @@ _NORMALISE_KEYS = {
     "target": "number",
     "cap": "boolean",
 }
-_NODE = {
+NODE_KEYS = {
     "id": ("id", True, None),
     "name": ("string", True, None),
     "parent": ("id", False, None),
@@ -85,14 +74,14 @@ _NODE = {
     "p": ("number", False, None),
     "description": ("string", False, ""),
 }
-_FACT = {
+FACT_KEYS = {
     "id": ("id", True, None),
     "name": ("string", True, None),
     "type": ("string", True, None),
     "unit": ("string", False, ""),
     "description": ("string", False, ""),
 }
-_GROUP = {
+GROUP_KEYS = {
     "id": ("id", True, None),
     "name": ("string", True, None),
     "members": ("ids", True, None),
@@ -100,13 +89,13 @@ _GROUP = {
     "p": ("number", False, None),
     "description": ("string", False, ""),
 }
-_VARIANT = {
+VARIANT_KEYS = {
     "id": ("id", True, None),
     "name": ("string", True, None),
     "exclude": ("ids", False, ()),
     "description": ("string", False, ""),
 }
-_OPTION = {
+OPTION_KEYS = {
     "id": ("id", True, None),
     "label": ("string", True, None),
     "points": ("points_value", True, None),
@@ -226,182 +215,6 @@ def read_table(
 def entry_label(array: str, index: int, raw: object) -> str:
     entry_id = raw.get("id") if isinstance(raw, dict) else None
     return f"{array}[{entry_id!r}]" if isinstance(entry_id, str) else f"{array}[{index}]"
-
-
-def _one_of(value: str, allowed: Iterable[str], where: str, problems: Problems) -> bool:
-    allowed = tuple(allowed)
-    if value not in allowed:
-        problems.append(f"{where}: must be one of {list(allowed)} (got {value!r})")
-        return False
-    return True
-
-
-def _power_ok(method: str, p: float | None, where: str, problems: Problems) -> bool:
-    if not _one_of(method, AGGREGATION_METHODS, f"{where}.method", problems):
-        return False
-    if method == "genmean" and (p is None or p == 0):
-        problems.append(f"{where}.p: genmean needs a power p that is not 0 (got {p!r})")
-        return False
-    if method != "genmean" and p is not None:
-        problems.append(f"{where}.p: only genmean takes p (method is {method!r})")
-        return False
-    return True
-
-
-def _read_options(raw: Any, where: str, problems: Problems, least: int) -> tuple[Option, ...]:
-    if not isinstance(raw, list) or len(raw) < least:
-        problems.append(f"{where}.options: must be an array of at least {least} option tables")
-        return ()
-    options = []
-    before = len(problems)
-    for index, raw_option in enumerate(raw):
-        at = f"{where}.{entry_label('options', index, raw_option)}"
-        clean = read_table(raw_option, _OPTION, at, problems)
-        if clean is None:
-            continue
-        if clean["id"] in RESERVED_OPTION_IDS:
-            problems.append(f"{at}.id: {clean['id']!r} is reserved (it means no answer)")
-        options.append(Option(clean["id"], clean["label"], clean["points"]))
-    no_duplicates([option.id for option in options], f"{where}.options", problems)
-    # A bad option makes the item unusable; checking it further would only echo the problem.
-    return tuple(options) if len(problems) == before else ()
-
-
-def _read_numeric_scale(clean: dict[str, Any], where: str, problems: Problems) -> bool:
-    thresholds, points, goalposts = clean["thresholds"], clean["points"], clean["goalposts"]
-    if goalposts is not None:
-        if thresholds is not None or points is not None:
-            problems.append(f"{where}: give either goalposts or thresholds with points, not both")
-            return False
-        if len(goalposts) != 2 or goalposts[0] == goalposts[1]:
-            problems.append(
-                f"{where}.goalposts: must be [worst, best] with worst != best (got {goalposts!r})"
-            )
-            return False
-        return True
-    if thresholds is None or points is None:
-        problems.append(f"{where}: a numeric item needs goalposts, or thresholds with points")
-        return False
-    ok = True
-    if any(b <= a for a, b in itertools.pairwise(thresholds)):
-        problems.append(f"{where}.thresholds: must be strictly ascending (got {list(thresholds)})")
-        ok = False
-    if len(points) != len(thresholds) + 1:
-        problems.append(
-            f"{where}.points: must have one more entry than thresholds, "
-            f"{len(thresholds) + 1} (got {len(points)})"
-        )
-        ok = False
-    if any(value < 0 for value in points):
-        problems.append(f"{where}.points: must all be >= 0 (got {list(points)})")
-        ok = False
-    return ok
-
-
-def _read_item(raw: Any, where: str, problems: Problems) -> Item | None:
-    kind = raw.get("kind") if isinstance(raw, dict) else None
-    if isinstance(raw, dict) and not (isinstance(kind, str) and kind in ITEM_KINDS):
-        problems.append(f"{where}.kind: must be one of {list(ITEM_KINDS)} (got {kind!r})")
-        return None
-    if kind == "indicator":
-        return _read_indicator(raw, where, problems)
-    spec = {**_ANY_ITEM, **_ITEM_KEYS_BY_KIND[kind]} if isinstance(kind, str) else _ANY_ITEM
-    clean = read_table(raw, spec, where, problems)
-    if clean is None or not _one_of(clean["role"], ROLES, f"{where}.role", problems):
-        return None
-    fields: dict[str, Any] = {key: clean[key] for key in _ANY_ITEM}
-    if kind == "yes_no":
-        points = clean["points"]
-        fields["options"] = (
-            Option("yes", "Yes", float(points["yes"])),
-            Option("no", "No", float(points["no"])),
-        )
-    elif kind in ("choice", "checklist"):
-        fields["options"] = _read_options(
-            raw["options"], where, problems, 2 if kind == "choice" else 1
-        )
-        fields["cap"] = clean.get("cap")
-        if not fields["options"]:
-            return None
-    else:
-        if not _read_numeric_scale(clean, where, problems):
-            return None
-        goalposts = clean["goalposts"]
-        fields.update(
-            unit=clean["unit"],
-            thresholds=clean["thresholds"] or (),
-            points=clean["points"] or (),
-            goalposts=None if goalposts is None else (goalposts[0], goalposts[1]),
-        )
-    item = Item(**fields)
-    low, high = item.point_range
-    if not high > low:
-        problems.append(
-            f"{where}: the best answer must earn more points than the worst "
-            f"(got {low:g} and {high:g})"
-        )
-        return None
-    return item
-
-
-def _read_indicator(raw: Any, where: str, problems: Problems) -> Item | None:
-    """An ``indicator`` item: a raw number per unit, named by ``name`` (it asks no question)."""
-    common = {key: entry for key, entry in _ANY_ITEM.items() if key != "question"}
-    clean = read_table(raw, {**common, **_ITEM_KEYS_BY_KIND["indicator"]}, where, problems)
-    if clean is None or not _one_of(clean["role"], ROLES, f"{where}.role", problems):
-        return None
-    normalise = clean["normalise"]
-    no_target = clean["target"] is None and (normalise is None or normalise.target is None)
-    if no_target and normalise is not None and normalise.method == "distance":
-        problems.append(f"{where}.normalise: distance needs a target, here or in the item")
-        return None
-    return Item(
-        **{key: clean[key] for key in common},
-        question=clean["name"],
-        unit=clean["unit"],
-        direction=clean["direction"],
-        target=clean["target"],
-        normalise=normalise,
-        denominator=clean["denominator"],
-    )
-
-
-def _read_node(raw: Any, where: str, problems: Problems) -> Node | None:
-    clean = read_table(raw, _NODE, where, problems)
-    if clean is None or not _power_ok(clean["method"], clean["p"], where, problems):
-        return None
-    return Node(**clean)
-
-
-def _read_fact(raw: Any, where: str, problems: Problems) -> Fact | None:
-    clean = read_table(raw, _FACT, where, problems)
-    if clean is None or not _one_of(clean["type"], FACT_TYPES, f"{where}.type", problems):
-        return None
-    return Fact(**clean)
-
-
-def _read_group(raw: Any, where: str, problems: Problems) -> Group | None:
-    clean = read_table(raw, _GROUP, where, problems)
-    if clean is None or not _power_ok(clean["method"], clean["p"], where, problems):
-        return None
-    if not clean["members"]:
-        problems.append(f"{where}.members: must name at least one node (got [])")
-        return None
-    return Group(**clean)
-
-
-def _read_variant(raw: Any, where: str, problems: Problems) -> Variant | None:
-    clean = read_table(raw, _VARIANT, where, problems)
-    return None if clean is None else Variant(**clean)
-
-
-READERS: dict[str, Callable[[Any, str, Problems], Any]] = {
-    "nodes": _read_node,
-    "items": _read_item,
-    "facts": _read_fact,
-    "groups": _read_group,
-    "variants": _read_variant,
-}
 
 
 def no_duplicates(ids: Iterable[str], where: str, problems: Problems) -> None:
