@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import icindex
 from icindex import Dataset, Definition, Item, Node, Normalisation, score_composite
-from tests.strategies import composite_datasets, composite_definitions
+from tests.strategies import composite_datasets, composite_definitions, value_columns
 
 NAN = math.nan
 
@@ -293,11 +293,12 @@ def test_aggregates_lie_between_the_smallest_and_largest_child(data):
 def test_identical_children_with_equal_weights_give_that_value(data):
     """When every indicator has the same values, every node equals them, whatever its method."""
     definition = data.draw(composite_definitions(equal_weights=True))
-    column = data.draw(composite_datasets(attrs.evolve(definition, items=definition.items[:1])))
-    same = np.repeat(column.values, len(definition.items), axis=1)
+    column = np.array(data.draw(value_columns()))[:, None]
+    same = np.repeat(column, len(definition.items), axis=1)
     items = tuple(attrs.evolve(item, direction=1) for item in definition.items)
     definition = attrs.evolve(definition, items=items)
-    dataset = Dataset(column.unit_ids, tuple(i.id for i in items), same)
+    units = [f"u{r}" for r in range(len(column))]
+    dataset = Dataset(units, tuple(i.id for i in items), same)
     scores = score_composite(definition, dataset, normalise=POSITIVE)
     expected = scores.column(items[0].id)
     for node in definition.nodes:

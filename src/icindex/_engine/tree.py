@@ -152,9 +152,11 @@ def _levels(tree: Tree, weights: FloatArray) -> tuple[Level, ...]:
     column = {entry_id: c for c, entry_id in enumerate((*tree.leaf_ids, *tree.ids))}
     agrees = np.all(weights == weights[0], axis=0)
     same = set(np.flatnonzero(agrees[:k]).tolist())  # leaves: values agree, weights may not
+    by_key: dict[tuple[int, float], list[int]] = {}
+    for a, key in enumerate(zip(tree.heights, tree.powers, strict=True)):
+        by_key.setdefault(key, []).append(a)
     levels = []
-    for key in sorted(set(zip(tree.heights, tree.powers, strict=True))):
-        chosen = [a for a in range(len(tree.ids)) if (tree.heights[a], tree.powers[a]) == key]
+    for key, chosen in sorted(by_key.items()):
         child_cols = sorted({column[c] for a in chosen for c in tree.members[a][1]})
         shared = all(c in same and agrees[c] for c in child_cols)
         sets = weights[:1] if shared else weights

@@ -313,12 +313,8 @@ class Definition:
     _children: dict[str, tuple[Node | Item, ...]] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
-        """Refuse a malformed tree: :class:`DefinitionError` listing every problem.
-
-        Nodes without (weighted) children are allowed here, so that a definition can be cut
-        down with ``attrs.evolve`` (keeping some items); the loaders refuse them.
-        """
-        problems = _tree.definition_problems(self, require_children=False)
+        """Refuse a malformed tree: :class:`DefinitionError` listing every problem."""
+        problems = _tree.definition_problems(self)
         if problems:
             raise DefinitionError(problems)
         by_id = {entry.id: entry for entry in self.walk()}
