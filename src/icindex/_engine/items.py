@@ -19,6 +19,7 @@ from .._arrays import ARRAY_EQ, readonly
 from .._model.definition import Definition, Item
 from . import kernels
 from .encoding import Encoded, Layout
+from .tree import Leaves
 
 __all__ = ["SCORERS", "AnswerItems", "ItemTables"]
 
@@ -34,15 +35,16 @@ class ItemTables:
     layout : Layout
     order : int array
         Leaf order: the definition position of each leaf (coded, then checklists, then numeric).
-    coded : ndarray, shape (n_coded * (width + 1),)
-        Flat table: item ``j``'s score for option ``o`` at ``j * (width + 1) + 1 + o``; the slot
-        before each item's options is NaN, so the unknown code -1 looks up NaN.
+    coded : ndarray, shape (n_coded, width + 1)
+        ``coded[j, 1 + o]``: item ``j``'s score for option ``o``; ``coded[j, 0]``, what the
+        unknown code -1 looks up, is 0 (the engine reads zero-filled leaves and a mask).
+    checklist_points : ndarray, shape (bytes, n_checklists, 256)
+        The points of each byte of a tick mask (:func:`kernels.checklist_byte_points`).
     """
 
     layout: Layout
     order: NDArray[np.intp] = attrs.field(converter=readonly, eq=ARRAY_EQ)
     coded: FloatArray = attrs.field(converter=readonly, eq=ARRAY_EQ)
-    coded_offsets: NDArray[np.intp] = attrs.field(converter=readonly, eq=ARRAY_EQ)
     checklist_points: FloatArray = attrs.field(converter=readonly, eq=ARRAY_EQ)
     checklist_low: FloatArray = attrs.field(converter=readonly, eq=ARRAY_EQ)
     checklist_high: FloatArray = attrs.field(converter=readonly, eq=ARRAY_EQ)
@@ -62,13 +64,12 @@ class ItemTables:
         numeric = [items[i] for i in layout.numeric]
         by_threshold = [c for c, item in enumerate(numeric) if item.goalposts is None]
         by_goalposts = [c for c, item in enumerate(numeric) if item.goalposts is not None]
-        table = _padded([[np.nan, *_rescaled(i, [o.points for o in i.options])] for i in coded], 0)
+        points = _padded([[o.points for o in i.options] for i in checklists], 0, 0.0)
         return cls(
             layout=layout,
             order=np.concatenate([layout.coded, layout.checklists, layout.numeric]),
-            coded=table.ravel(),
-            coded_offsets=np.arange(len(coded), dtype=np.intp) * table.shape[1] + 1,
-            checklist_points=_padded([[o.points for o in i.options] for i in checklists], 0, 0.0),
+            coded=_padded([[0.0, *_rescaled(i, [o.points for o in i.options])] for i in coded], 0),
+            checklist_points=kernels.checklist_byte_points(points),
             checklist_low=np.array([i.point_range[0] for i in checklists]),
             checklist_high=np.array([i.point_range[1] for i in checklists]),
             threshold_items=np.array(by_threshold, dtype=np.intp),
@@ -85,45 +86,59 @@ class ItemTables:
         """The item ids in leaf order."""
         return tuple(self.layout.item_ids[i] for i in self.order.tolist())
 
-    def leaves(
-        self, encoded: Encoded, rows: slice = slice(None), out: FloatArray | None = None
-    ) -> FloatArray:
-        """Item scores (n, n_items) of the cities at ``rows``, in leaf order, 0-100, NaN where
-        the answer is unknown; written into ``out`` when given."""
-        if out is None:
-            out = np.empty((len(range(encoded.n_cities)[rows]), len(self.order)))
+    def leaves(self, encoded: Encoded, rows: slice = slice(None)) -> Leaves:
+        """The item scores of the cities at ``rows``, in leaf order, as the engine reads them:
+        0-100, zero-filled, with a mask of the known answers."""
+        n = len(range(encoded.n_cities)[rows])
+        values, known = np.empty((n, len(self.order))), np.empty((n, len(self.order)))
         start = 0
         for array, scorer in SCORERS.items():
             part = getattr(encoded, array)[rows]
-            scorer(self, part, out[:, start : start + part.shape[1]])
+            block = slice(start, start + part.shape[1])
+            scorer(self, part, values[:, block], known[:, block])
             start += part.shape[1]
-        return out
+        return Leaves(values, known, known)
 
 
-def _score_codes(tables: ItemTables, codes: NDArray[np.integer], out: FloatArray) -> None:
-    index = codes.astype(np.intp)
-    index += tables.coded_offsets
-    out[...] = np.take(tables.coded, index)
+def _score_codes(
+    tables: ItemTables, codes: NDArray[np.integer], out: FloatArray, known: FloatArray
+) -> None:
+    out[...] = kernels.score_coded(codes, tables.coded)
+    np.greater_equal(codes, 0, out=known)
 
 
-def _score_ticks(tables: ItemTables, ticks: NDArray[np.int64], out: FloatArray) -> None:
-    out[...] = kernels.score_checklists(
+def _score_ticks(
+    tables: ItemTables, ticks: NDArray[np.int64], out: FloatArray, known: FloatArray
+) -> None:
+    scores = kernels.score_checklists(
         ticks, tables.checklist_points, tables.checklist_low, tables.checklist_high
     )
+    _filled(scores, out, known)
 
 
-def _score_values(tables: ItemTables, values: FloatArray, out: FloatArray) -> None:
-    out[:, tables.threshold_items] = kernels.score_thresholds(
+def _score_values(
+    tables: ItemTables, values: FloatArray, out: FloatArray, known: FloatArray
+) -> None:
+    scores = np.empty(values.shape)
+    scores[:, tables.threshold_items] = kernels.score_thresholds(
         values[:, tables.threshold_items], tables.thresholds, tables.threshold_scores
     )
-    out[:, tables.goalpost_items] = kernels.score_goalposts(
+    scores[:, tables.goalpost_items] = kernels.score_goalposts(
         values[:, tables.goalpost_items], tables.goalposts[:, 0], tables.goalposts[:, 1]
     )
+    _filled(scores, out, known)
+
+
+def _filled(scores: FloatArray, out: FloatArray, known: FloatArray) -> None:
+    """Write ``scores`` (NaN where unknown) as zero-filled values and a 0/1 mask."""
+    mask = ~np.isnan(scores)
+    known[...] = mask
+    np.copyto(out, np.where(mask, scores, 0.0))
 
 
 #: Encoded array -> the kernel writing its items' scores into their block of leaves, in the
 #: order of the leaves (see :class:`icindex.Layout` for which kinds each array holds).
-SCORERS: dict[str, Callable[[ItemTables, Any, FloatArray], None]] = {
+SCORERS: dict[str, Callable[[ItemTables, Any, FloatArray, FloatArray], None]] = {
     "codes": _score_codes,
     "ticks": _score_ticks,
     "values": _score_values,
@@ -143,8 +158,8 @@ class AnswerItems:
     def item_scores(self) -> FloatArray:
         """Item scores (n, n_items) in definition order, NaN where the answer is unknown."""
         leaves = self.tables.leaves(self.encoded)
-        scores = np.empty_like(leaves)
-        scores[:, self.tables.order] = leaves
+        scores = np.empty_like(leaves.values)
+        scores[:, self.tables.order] = np.where(leaves.known > 0, leaves.values, np.nan)
         return scores
 
 

@@ -9,6 +9,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 __all__ = [
+    "checklist_byte_points",
     "power_mean",
     "score_checklists",
     "score_coded",
@@ -22,16 +23,18 @@ __all__ = [
 FloatArray = NDArray[np.float64]
 
 
-def transform(values: FloatArray, power: float) -> FloatArray:
+def transform(values: FloatArray, power: float, *, filled: bool = False) -> FloatArray:
     r"""The power map of a weighted power mean, with unusable values mapped to 0.
 
     ``x`` for ``p = 1``, ``ln x`` for ``p = 0`` and ``x ** p`` otherwise; NaN (missing) maps to
     0, and so does 0 for ``p <= 0`` (where the mean collapses to 0 instead: see
     :func:`zero_hits`). Summing the result with weights gives the numerator of the mean.
+    With ``filled`` the values hold 0 (not NaN) where missing: ``p = 1`` returns them as they
+    are, without a copy.
     """
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         if power == 1:
-            return np.where(np.isnan(values), 0.0, values)
+            return values if filled else np.where(np.isnan(values), 0.0, values)
         if power == 0:
             return np.log(np.where(values > 0, values, 1.0))
         usable = np.abs(values) > 0  # False for NaN and 0
@@ -99,15 +102,33 @@ def score_coded(codes: NDArray[np.integer], table: FloatArray) -> FloatArray:
     codes : int array, shape (n, c)
         Option index per city and item, -1 for unknown.
     table : ndarray, shape (c, width + 1)
-        ``table[j, o]`` is item ``j``'s score for option ``o``; the last column is NaN, so the
-        code -1 looks up NaN.
+        ``table[j, 1 + o]`` is item ``j``'s score for option ``o``; ``table[j, 0]`` is what the
+        unknown code -1 looks up (NaN, or 0 for zero-filled leaves).
     """
-    scores: FloatArray = table[np.arange(table.shape[0]), codes]
+    index = codes.astype(np.intp)
+    index += np.arange(table.shape[0], dtype=np.intp) * table.shape[1] + 1
+    scores: FloatArray = np.take(table, index)  # flat: row j starts at j * (width + 1)
     return scores
 
 
+def checklist_byte_points(option_points: FloatArray) -> FloatArray:
+    """Points earned by each value of each byte of a tick mask, shape (bytes, c, 256).
+
+    ``result[b, j, v]`` is the sum of the points of checklist ``j``'s options ``8 b + i`` for
+    each bit ``i`` set in ``v``: a mask's points are then one look-up per byte.
+    """
+    c, width = option_points.shape
+    n_bytes = max(1, -(-width // 8))
+    padded = np.zeros((c, 8 * n_bytes))
+    padded[:, :width] = option_points
+    bits = (np.arange(256)[:, None] >> np.arange(8)) & 1  # (256, 8)
+    per_byte = padded.reshape(c, n_bytes, 8).transpose(1, 0, 2)  # (bytes, c, 8)
+    points: FloatArray = per_byte @ bits.T.astype(np.float64)  # (bytes, c, 256)
+    return points
+
+
 def score_checklists(
-    ticks: NDArray[np.int64], option_points: FloatArray, low: FloatArray, high: FloatArray
+    ticks: NDArray[np.int64], byte_points: FloatArray, low: FloatArray, high: FloatArray
 ) -> FloatArray:
     """Scores of checklist answers: ticked points summed, capped, rescaled to 0-100.
 
@@ -115,13 +136,18 @@ def score_checklists(
     ----------
     ticks : int64 array, shape (n, c)
         Bit mask of ticked options per city and checklist, -1 for unknown.
-    option_points : ndarray, shape (c, width)
-        Points of option ``o`` of checklist ``j`` (0 beyond its options).
+    byte_points : ndarray, shape (bytes, c, 256)
+        :func:`checklist_byte_points` of the options' points.
     low, high : ndarray, shape (c,)
         Fewest points (0) and the cap.
     """
-    bits = (ticks[..., None] >> np.arange(option_points.shape[1])) & 1
-    earned = np.einsum("ncb,cb->nc", bits.astype(np.float64), option_points)
+    n_bytes, c, _ = byte_points.shape
+    offsets = np.arange(c, dtype=np.int64) * 256
+    earned = np.zeros(ticks.shape)
+    for b in range(n_bytes):  # a checklist has at most 62 options: at most 8 bytes
+        index = (ticks >> (8 * b)) & 255
+        index += offsets
+        earned += np.take(byte_points[b], index)
     scores = 100.0 * (np.minimum(earned, high) - low) / (high - low)
     return np.where(ticks < 0, np.nan, scores)
 

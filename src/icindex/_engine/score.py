@@ -23,7 +23,7 @@ from .impute import impute as impute_values
 from .items import AnswerItems
 from .normalise import normalise_rows
 from .plan import POLICY_FILLS, Plan, compile, with_method
-from .tree import OutOfDomainError, Tree, evaluate
+from .tree import Leaves, OutOfDomainError, Tree, evaluate
 
 __all__ = ["effective_weights", "score", "score_composite"]
 
@@ -106,10 +106,9 @@ def score(
     fills = POLICY_FILLS[plan.options.missing]
     results = _results(plan, cities.n_cities, len(fills))
     step = plan.chunk_rows()
-    buffer = np.empty((min(step, cities.n_cities), len(plan.tree.leaf_ids)))
     for start in range(0, cities.n_cities, step):
         rows = slice(start, start + step)
-        leaves = plan.items.leaves(cities, rows, buffer[: len(range(cities.n_cities)[rows])])
+        leaves = plan.items.leaves(cities, rows)
         states, coverage = evaluate(
             plan.tree, leaves, fills=fills, min_coverage=plan.options.min_coverage
         )
@@ -304,8 +303,7 @@ def _aggregate(
         try:
             states, cover = evaluate(
                 tree,
-                leaves[chunk],
-                measured=measured.T[chunk],
+                Leaves.of(leaves[chunk], measured.T[chunk]),
                 min_coverage=options.min_coverage,
                 min_availability=options.min_availability,
                 strict=True,
@@ -353,6 +351,6 @@ def effective_weights(definition: Definition) -> dict[str, float]:
     # The arithmetic mean is linear when nothing is missing: the unit that knows only leaf i,
     # at value 1, scores exactly leaf i's effective weight in every aggregate.
     tree = Tree.of(with_method(definition, "amean", None))
-    states, _ = evaluate(tree, np.eye(len(tree.leaf_ids)))
+    states, _ = evaluate(tree, Leaves.of(np.eye(len(tree.leaf_ids))))
     root: list[float] = states[0].values[0, :, 0].tolist()
     return {item.id: root[tree.leaf_ids.index(item.id)] for item in definition.items}

@@ -35,7 +35,7 @@ from .._model.definition import Definition
 from .._model.tree import children, heights
 from . import kernels
 
-__all__ = ["Level", "OutOfDomainError", "State", "Tree", "evaluate"]
+__all__ = ["Leaves", "Level", "OutOfDomainError", "State", "Tree", "evaluate"]
 
 FloatArray = NDArray[np.float64]
 Index = NDArray[np.intp]
@@ -194,12 +194,38 @@ class State:
     values: FloatArray
 
 
+@attrs.frozen
+class Leaves:
+    """A chunk of leaf scores as the engine reads them: zero-filled values and 0/1 masks.
+
+    Attributes
+    ----------
+    values : ndarray, shape (n, n_leaves)
+        Leaf scores, 0 where missing.
+    known : ndarray, shape (n, n_leaves)
+        1.0 where the leaf has a value, 0.0 where it is missing.
+    measured : ndarray, shape (n, n_leaves)
+        1.0 where the leaf counts for coverage (``known`` unless imputed values are in).
+    """
+
+    values: FloatArray
+    known: FloatArray
+    measured: FloatArray
+
+    @classmethod
+    def of(cls, leaves: FloatArray, measured: NDArray[np.bool_] | None = None) -> Leaves:
+        """From leaf scores with NaN where missing (and which leaves were measured)."""
+        known = ~np.isnan(leaves)
+        known_f = known.astype(np.float64)
+        counted = known_f if measured is None else measured.astype(np.float64)
+        return cls(np.where(known, leaves, 0.0), known_f, counted)
+
+
 def evaluate(
     tree: Tree,
-    leaves: FloatArray,
+    leaves: Leaves,
     *,
     fills: Sequence[float | None] = (None,),
-    measured: NDArray[np.bool_] | None = None,
     min_coverage: float = 0.0,
     min_availability: float = 0.0,
     strict: bool = False,
@@ -209,12 +235,10 @@ def evaluate(
     Parameters
     ----------
     tree : Tree
-    leaves : ndarray, shape (n, n_leaves)
-        Leaf scores, NaN where missing.
+    leaves : Leaves
+        The chunk's leaf scores and which are known and measured.
     fills : sequence of (None or float)
         The states to compute: None skips missing leaves, a number fills them.
-    measured : bool ndarray, shape (n, n_leaves), optional
-        Which leaves count for coverage (default: those that are not NaN).
     min_coverage, min_availability : float in [0, 1]
         Thresholds of the ``skip`` state (see the module docstring).
     strict : bool
@@ -227,69 +251,75 @@ def evaluate(
         One per fill, each with values of shape (sets, n, n_aggregates).
     coverage : ndarray, shape (sets, n, n_aggregates)
     """
-    known = ~np.isnan(leaves)
-    measured_f = (known if measured is None else measured).astype(np.float64)
-    known_f = measured_f if measured is None else known.astype(np.float64)
-    shape = (tree.n_sets, leaves.shape[0], len(tree.ids))
+    shape = (tree.n_sets, leaves.values.shape[0], len(tree.ids))
     coverage = np.empty(shape)
     states = [State(fill, np.empty(shape)) for fill in fills]
     for level in tree.levels:
-        part = _LeafPart.of(level, leaves, known_f, measured_f, min_availability > 0)
+        part = _LeafPart.of(level, leaves, min_availability > 0)
         sets = slice(0, 1) if level.shared else slice(None)
-        below = coverage[sets][:, :, level.agg_children]
+        parents, below = _rows(level.parents), _rows(level.agg_children)
         total = level.totals
+        cover = part.measured
+        if level.agg_children.size:
+            cover = cover + coverage[sets][:, :, below] @ level.agg_weights
         with np.errstate(divide="ignore", invalid="ignore"):
-            cover = (part.measured + below @ level.agg_weights) / total
-        coverage[:, :, level.parents] = cover
+            coverage[:, :, parents] = cover / total
         for state in states:
-            children = state.values[sets][:, :, level.agg_children]
+            children = state.values[sets][:, :, below]
             if strict:
                 _check_domain(level, leaves, children)
             if state.fill is None:
                 value = _skipping(level, part, children)
                 _apply_thresholds(
-                    value, level, part, children, cover, min_coverage, min_availability
+                    value,
+                    level,
+                    part,
+                    children,
+                    coverage[sets][:, :, parents],
+                    min_coverage,
+                    min_availability,
                 )
             else:
                 value = _filling(level, part, children, total, state.fill)
-            state.values[:, :, level.parents] = value
+            state.values[:, :, parents] = value
     return states, coverage
 
 
 @attrs.frozen
 class _LeafPart:
-    """The sums over a level's leaf children: shared by every state of the evaluation."""
+    """The sums over a level's leaf children: shared by every state of the evaluation.
 
-    transformed: FloatArray  # sum of w * T(x) over known leaves
-    known: FloatArray  # sum of w over known leaves
-    measured: FloatArray  # sum of w over measured leaves
-    zeros: FloatArray | None  # count of weighted known leaves at 0 (p <= 0)
-    unknown: FloatArray | None  # count of weighted missing leaves (p <= 0)
-    available: FloatArray | None  # count of weighted known leaves
-    counted: FloatArray  # count of weighted leaf children
+    Each is (sets, n, parents), or the scalar 0.0 when the level has no leaf children.
+    """
+
+    transformed: FloatArray | float  # sum of w * T(x) over known leaves
+    known: FloatArray | float  # sum of w over known leaves
+    measured: FloatArray | float  # sum of w over measured leaves
+    zeros: FloatArray | float  # count of weighted known leaves at 0 (p <= 0)
+    unknown: FloatArray | float  # count of weighted missing leaves (p <= 0)
+    available: FloatArray | float  # count of weighted known leaves (with min_availability)
+    counted: FloatArray | float  # count of weighted leaf children
 
     @classmethod
-    def of(
-        cls,
-        level: Level,
-        leaves: FloatArray,
-        known: FloatArray,
-        measured: FloatArray,
-        availability: bool,
-    ) -> _LeafPart:
+    def of(cls, level: Level, leaves: Leaves, availability: bool) -> _LeafPart:
+        if not level.leaf_children.size:
+            return cls(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
         rows = _rows(level.leaf_children)
-        values, weights = leaves[:, rows], level.leaf_weights
-        known_rows = known[:, rows]
-        known_sum = known_rows @ weights
+        values, weights = leaves.values[:, rows], level.leaf_weights
+        known = leaves.known[:, rows]
+        known_sum = known @ weights
+        measured = known_sum
+        if leaves.measured is not leaves.known:
+            measured = leaves.measured[:, rows] @ weights
         positive = (weights > 0).astype(np.float64)
         low_power = level.power <= 0
         return cls(
-            kernels.transform(values, level.power) @ weights,
+            kernels.transform(values, level.power, filled=True) @ weights,
             known_sum,
-            known_sum if measured is known else measured[:, rows] @ weights,
-            kernels.zero_hits(values, weights) if low_power else None,
-            (1.0 - known_rows) @ positive if low_power else None,
-            known_rows @ positive if availability else None,
+            measured,
+            ((values == 0) * known) @ positive if low_power else 0.0,
+            (1.0 - known) @ positive if low_power else 0.0,
+            known @ positive if availability else 0.0,
             positive.sum(axis=1)[:, None, :],
         )
 
@@ -297,13 +327,17 @@ class _LeafPart:
 def _skipping(level: Level, part: _LeafPart, children: FloatArray) -> FloatArray:
     """The ``skip`` state of a level's parents: missing children skipped, weights renormalised."""
     weights = level.agg_weights
-    present = part.known + (~np.isnan(children)).astype(np.float64) @ weights
+    present, summed, zeros = part.known, part.transformed, part.zeros
+    if level.agg_children.size:
+        present = present + (~np.isnan(children)).astype(np.float64) @ weights
+        summed = summed + kernels.transform(children, level.power) @ weights
+        if level.power <= 0:
+            zeros = zeros + kernels.zero_hits(children, weights)
+    present = np.asarray(present, dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
-        summed = part.transformed + kernels.transform(children, level.power) @ weights
         value = kernels.untransform(summed / present, level.power)
     if level.power <= 0:
-        assert part.zeros is not None
-        value[(part.zeros + kernels.zero_hits(children, weights) > 0) & (present > 0)] = 0.0
+        value[(np.asarray(zeros) > 0) & (present > 0)] = 0.0
     value[~(present > 0)] = np.nan
     return value
 
@@ -313,19 +347,21 @@ def _filling(
 ) -> FloatArray:
     """A filled state of a level's parents: every missing leaf counts as ``fill``."""
     weights = level.agg_weights
-    summed = part.transformed + kernels.transform(children, level.power) @ weights
-    missing_weight = level.leaf_weights.sum(axis=1)[:, None, :] - part.known
+    summed, hits = part.transformed, part.zeros
+    if level.agg_children.size:
+        summed = summed + kernels.transform(children, level.power) @ weights
+        if level.power <= 0:
+            hits = hits + kernels.zero_hits(children, weights)
     if fill > 0 or level.power > 0:
+        missing_weight = level.leaf_weights.sum(axis=1)[:, None, :] - part.known
         constant = kernels.transform(np.array([fill]), level.power)[0]
         summed = summed + constant * missing_weight
     with np.errstate(divide="ignore", invalid="ignore"):
-        value = kernels.untransform(summed / total, level.power)
+        value = kernels.untransform(np.asarray(summed / total, dtype=np.float64), level.power)
     if level.power <= 0:
-        assert part.zeros is not None and part.unknown is not None
-        hits = part.zeros + kernels.zero_hits(children, weights)
         if fill == 0:
             hits = hits + part.unknown
-        value[hits > 0] = 0.0
+        value[np.broadcast_to(np.asarray(hits) > 0, value.shape)] = 0.0
     return value
 
 
@@ -340,13 +376,12 @@ def _apply_thresholds(
 ) -> None:
     """Blank (NaN) the parents below ``min_coverage`` or ``min_availability``, in place."""
     if min_coverage > 0:
-        value[cover < min_coverage] = np.nan
+        value[np.broadcast_to(cover < min_coverage, value.shape)] = np.nan
     if min_availability > 0:
-        assert part.available is not None
         positive = (level.agg_weights > 0).astype(np.float64)
         available = part.available + (~np.isnan(children)).astype(np.float64) @ positive
         counted = part.counted + positive.sum(axis=1)[:, None, :]
-        value[available < min_availability * counted] = np.nan
+        value[np.broadcast_to(available < min_availability * counted, value.shape)] = np.nan
 
 
 class OutOfDomainError(Exception):
@@ -357,13 +392,16 @@ class OutOfDomainError(Exception):
         self.parent, self.power, self.rows = parent, power, rows
 
 
-def _check_domain(level: Level, leaves: FloatArray, children: FloatArray) -> None:
+def _check_domain(level: Level, leaves: Leaves, children: FloatArray) -> None:
     """Raise OutOfDomainError when a weighted child is <= 0 (p <= 0) or < 0 (other p != 1)."""
     if level.power == 1:
         return
     with np.errstate(invalid="ignore"):
-        leaf_values = leaves[:, _rows(level.leaf_children)]
-        bad_leaf = leaf_values <= 0 if level.power <= 0 else leaf_values < 0
+        rows = _rows(level.leaf_children)
+        leaf_values = leaves.values[:, rows]
+        bad_leaf = (leaf_values <= 0 if level.power <= 0 else leaf_values < 0) & (
+            leaves.known[:, rows] > 0
+        )
         bad_agg = children <= 0 if level.power <= 0 else children < 0
     hits = bad_leaf.astype(np.float64) @ (level.leaf_weights > 0)
     hits = hits + bad_agg.astype(np.float64) @ (level.agg_weights > 0)
