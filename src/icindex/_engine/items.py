@@ -86,11 +86,16 @@ class ItemTables:
         """The item ids in leaf order."""
         return tuple(self.layout.item_ids[i] for i in self.order.tolist())
 
-    def leaves(self, encoded: Encoded, rows: slice = slice(None)) -> Leaves:
+    def leaves(
+        self, encoded: Encoded, rows: slice = slice(None), out: Leaves | None = None
+    ) -> Leaves:
         """The item scores of the cities at ``rows``, in leaf order, as the engine reads them:
-        0-100, zero-filled, with a mask of the known answers."""
+        0-100, zero-filled, with a mask of the known answers; written into ``out`` if given."""
         n = len(range(encoded.n_cities)[rows])
-        values, known = np.empty((n, len(self.order))), np.empty((n, len(self.order)))
+        if out is None:
+            width = len(self.order)
+            out = Leaves(np.empty((n, width)), np.empty((n, width)), np.empty(0))
+        values, known = out.values[:n], out.known[:n]
         start = 0
         for array, scorer in SCORERS.items():
             part = getattr(encoded, array)[rows]
@@ -110,30 +115,22 @@ def _score_codes(
 def _score_ticks(
     tables: ItemTables, ticks: NDArray[np.int64], out: FloatArray, known: FloatArray
 ) -> None:
-    scores = kernels.score_checklists(
-        ticks, tables.checklist_points, tables.checklist_low, tables.checklist_high
+    out[...] = kernels.score_checklists(
+        ticks, tables.checklist_points, tables.checklist_low, tables.checklist_high, 0.0
     )
-    _filled(scores, out, known)
+    np.greater_equal(ticks, 0, out=known)
 
 
 def _score_values(
     tables: ItemTables, values: FloatArray, out: FloatArray, known: FloatArray
 ) -> None:
-    scores = np.empty(values.shape)
-    scores[:, tables.threshold_items] = kernels.score_thresholds(
-        values[:, tables.threshold_items], tables.thresholds, tables.threshold_scores
+    out[:, tables.threshold_items] = kernels.score_thresholds(
+        values[:, tables.threshold_items], tables.thresholds, tables.threshold_scores, 0.0
     )
-    scores[:, tables.goalpost_items] = kernels.score_goalposts(
-        values[:, tables.goalpost_items], tables.goalposts[:, 0], tables.goalposts[:, 1]
+    out[:, tables.goalpost_items] = kernels.score_goalposts(
+        values[:, tables.goalpost_items], tables.goalposts[:, 0], tables.goalposts[:, 1], 0.0
     )
-    _filled(scores, out, known)
-
-
-def _filled(scores: FloatArray, out: FloatArray, known: FloatArray) -> None:
-    """Write ``scores`` (NaN where unknown) as zero-filled values and a 0/1 mask."""
-    mask = ~np.isnan(scores)
-    known[...] = mask
-    np.copyto(out, np.where(mask, scores, 0.0))
+    np.logical_not(np.isnan(values), out=known)
 
 
 #: Encoded array -> the kernel writing its items' scores into their block of leaves, in the

@@ -128,7 +128,11 @@ def checklist_byte_points(option_points: FloatArray) -> FloatArray:
 
 
 def score_checklists(
-    ticks: NDArray[np.int64], byte_points: FloatArray, low: FloatArray, high: FloatArray
+    ticks: NDArray[np.int64],
+    byte_points: FloatArray,
+    low: FloatArray,
+    high: FloatArray,
+    unknown: float = np.nan,
 ) -> FloatArray:
     """Scores of checklist answers: ticked points summed, capped, rescaled to 0-100.
 
@@ -140,6 +144,8 @@ def score_checklists(
         :func:`checklist_byte_points` of the options' points.
     low, high : ndarray, shape (c,)
         Fewest points (0) and the cap.
+    unknown : float
+        What an unknown answer scores (NaN, or 0 for zero-filled leaves).
     """
     n_bytes, c, _ = byte_points.shape
     offsets = np.arange(c, dtype=np.int64) * 256
@@ -149,10 +155,12 @@ def score_checklists(
         index += offsets
         earned += np.take(byte_points[b], index)
     scores = 100.0 * (np.minimum(earned, high) - low) / (high - low)
-    return np.where(ticks < 0, np.nan, scores)
+    return np.where(ticks < 0, unknown, scores)
 
 
-def score_thresholds(values: FloatArray, thresholds: FloatArray, table: FloatArray) -> FloatArray:
+def score_thresholds(
+    values: FloatArray, thresholds: FloatArray, table: FloatArray, unknown: float = np.nan
+) -> FloatArray:
     """Scores of numeric answers by ascending thresholds.
 
     Parameters
@@ -160,12 +168,19 @@ def score_thresholds(values: FloatArray, thresholds: FloatArray, table: FloatArr
     values : ndarray, shape (n, c); NaN for unknown
     thresholds : ndarray, shape (c, t), ascending per row, padded with +inf
     table : ndarray, shape (c, t + 1), the score of each band
+    unknown : float, what an unknown answer scores (NaN, or 0 for zero-filled leaves)
     """
     band = (values[..., None] >= thresholds).sum(axis=-1)
     scores = table[np.arange(table.shape[0]), band]
-    return np.where(np.isnan(values), np.nan, scores)
+    return np.where(np.isnan(values), unknown, scores)
 
 
-def score_goalposts(values: FloatArray, worst: FloatArray, best: FloatArray) -> FloatArray:
-    """Scores of numeric answers between goalposts: ``100 * clip((x - worst) / (best - worst))``."""
-    return 100.0 * np.clip((values - worst) / (best - worst), 0.0, 1.0)
+def score_goalposts(
+    values: FloatArray, worst: FloatArray, best: FloatArray, unknown: float = np.nan
+) -> FloatArray:
+    """Scores of numeric answers between goalposts: ``100 * clip((x - worst) / (best - worst))``.
+
+    An unknown answer (NaN) scores ``unknown`` (NaN, or 0 for zero-filled leaves).
+    """
+    scores = 100.0 * np.clip((values - worst) / (best - worst), 0.0, 1.0)
+    return scores if np.isnan(unknown) else np.where(np.isnan(values), unknown, scores)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import attrs
 import numpy as np
 from numpy.typing import NDArray
 
@@ -105,24 +106,44 @@ def score(
         )
     fills = POLICY_FILLS[plan.options.missing]
     results = _results(plan, cities.n_cities, len(fills))
-    step = plan.chunk_rows()
+    step = min(plan.chunk_rows(), max(cities.n_cities, 1))
+    buffers = _workspace(plan, step, len(fills))
     for start in range(0, cities.n_cities, step):
         rows = slice(start, start + step)
-        leaves = plan.items.leaves(cities, rows)
+        leaves = plan.items.leaves(cities, rows, out=buffers.leaves)
         states, coverage = evaluate(
-            plan.tree, leaves, fills=fills, min_coverage=plan.options.min_coverage
+            plan.tree,
+            leaves,
+            fills=fills,
+            min_coverage=plan.options.min_coverage,
+            out=buffers.states,
         )
         _collapse(plan.tree, [state.values for state in states] + [coverage], results, rows)
     values, *bounds, coverage = results
     return _scores(
         plan,
         cities.city_ids,
-        names or tuple(cities.city_ids.tolist()),
+        names,
         values,
         coverage,
         bounds,
         items=AnswerItems(plan.items, cities),
     )
+
+
+@attrs.frozen
+class _Workspace:
+    """Work arrays for one chunk, allocated once per call and reused by every chunk."""
+
+    leaves: Leaves
+    states: list[FloatArray]
+
+
+def _workspace(plan: Plan, rows: int, states: int) -> _Workspace:
+    width, tree = len(plan.tree.leaf_ids), plan.tree
+    leaves = Leaves(np.empty((rows, width)), np.empty((rows, width)), np.empty(0))
+    shape = (tree.n_sets, rows, len(tree.ids))
+    return _Workspace(leaves, [np.empty(shape) for _ in range(states + 1)])
 
 
 def _results(plan: Plan, n: int, states: int) -> list[FloatArray]:
@@ -142,7 +163,7 @@ def _collapse(tree: Tree, computed: list[FloatArray], into: list[FloatArray], ro
 def _scores(
     plan: Plan,
     city_ids: NDArray[np.str_],
-    names: tuple[str, ...],
+    names: tuple[str, ...] | None,
     values: FloatArray,
     coverage: FloatArray,
     bounds: list[FloatArray],

@@ -229,6 +229,7 @@ def evaluate(
     min_coverage: float = 0.0,
     min_availability: float = 0.0,
     strict: bool = False,
+    out: Sequence[FloatArray] | None = None,
 ) -> tuple[list[State], FloatArray]:
     """Every aggregate of a chunk of units, in each requested state, and their coverage.
 
@@ -244,6 +245,9 @@ def evaluate(
     strict : bool
         Raise :class:`OutOfDomainError` when a power mean meets a child outside its domain
         (composite indices) instead of collapsing zeros to 0 (questionnaires).
+    out : sequence of ndarray, optional
+        One work array per fill and one for coverage, each (sets, >= n, n_aggregates), reused
+        across chunks so that no chunk maps fresh memory.
 
     Returns
     -------
@@ -251,9 +255,11 @@ def evaluate(
         One per fill, each with values of shape (sets, n, n_aggregates).
     coverage : ndarray, shape (sets, n, n_aggregates)
     """
-    shape = (tree.n_sets, leaves.values.shape[0], len(tree.ids))
-    coverage = np.empty(shape)
-    states = [State(fill, np.empty(shape)) for fill in fills]
+    n = leaves.values.shape[0]
+    shape = (tree.n_sets, n, len(tree.ids))
+    work = [np.empty(shape) for _ in range(len(fills) + 1)] if out is None else out
+    coverage = work[-1][:, :n]
+    states = [State(fill, array[:, :n]) for fill, array in zip(fills, work, strict=False)]
     for level in tree.levels:
         part = _LeafPart.of(level, leaves, min_availability > 0)
         sets = slice(0, 1) if level.shared else slice(None)
@@ -261,11 +267,11 @@ def evaluate(
         total = level.totals
         cover = part.measured
         if level.agg_children.size:
-            cover = cover + coverage[sets][:, :, below] @ level.agg_weights
+            cover = cover + np.ascontiguousarray(coverage[sets][:, :, below]) @ level.agg_weights
         with np.errstate(divide="ignore", invalid="ignore"):
             coverage[:, :, parents] = cover / total
         for state in states:
-            children = state.values[sets][:, :, below]
+            children = np.ascontiguousarray(state.values[sets][:, :, below])
             if strict:
                 _check_domain(level, leaves, children)
             if state.fill is None:

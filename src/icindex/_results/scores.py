@@ -54,7 +54,7 @@ class Scores:
     """
 
     city_ids: NDArray[np.str_] = attrs.field(converter=readonly, eq=ARRAY_EQ)
-    city_names: tuple[str, ...]
+    _city_names: tuple[str, ...] | None
     ids: tuple[str, ...]
     names: tuple[str, ...]
     kinds: tuple[str, ...]
@@ -75,6 +75,13 @@ class Scores:
     items: ItemSource | None = attrs.field(default=None, eq=False)
     """Where the item columns come from when they are not stored: then ``values`` (and the
     other arrays) given to the constructor hold the other columns only."""
+
+    @property
+    def city_names(self) -> tuple[str, ...]:
+        """Each city's name (its id when it was scored from encoded answers)."""
+        if self._city_names is None:
+            return tuple(self.city_ids.tolist())
+        return self._city_names
 
     @property
     def values(self) -> FloatArray:
@@ -148,6 +155,7 @@ class Scores:
             lower=self.lower,
             upper=self.upper,
             items=None,
+            city_names=self.city_names,
         )
 
     def select(self, kinds: tuple[str, ...] = ("node", "group", "variant")) -> list[int]:
