@@ -43,7 +43,7 @@ POLICY_FILLS: dict[str, tuple[float | None, ...]] = {
     "bounds": (None, 0.0, 100.0),
 }
 MISSING_POLICIES = tuple(POLICY_FILLS)
-DEFAULT_MEMORY = 32 * 2**20  # bytes of working memory per chunk of units (benchmarks)
+DEFAULT_MEMORY = 16 * 2**20  # bytes of working memory per chunk: ~3,000 ICC cities (benchmarks)
 
 
 def _share(name: str) -> Any:
@@ -216,7 +216,7 @@ def compile(definition: Definition, **options: Any) -> Plan:
         Composite indices: how missing values are filled (:data:`icindex.IMPUTE_METHODS`).
     shift : float, default 0
         Composite indices: added before aggregating, subtracted after.
-    chunk_size : int, optional; memory : int, default 32 MiB
+    chunk_size : int, optional; memory : int, default 16 MiB
         Units scored at once, or the working memory to size chunks by. Results do not depend
         on either (beyond the last bits of rounding).
 

@@ -72,7 +72,7 @@ def score(
         With ``skip`` and ``bounds``: an aggregate (node, group or variant) whose coverage is
         below it is NaN in the ``skip`` score. An error with ``zero``.
     chunk_size : int, optional
-        Cities scored at once (default: as many as fit the plan's working memory, 32 MiB);
+        Cities scored at once (default: as many as fit the plan's working memory, 16 MiB);
         results do not depend on it (beyond the last bits of rounding in BLAS).
 
     Returns
