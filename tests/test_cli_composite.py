@@ -9,7 +9,7 @@ import statistics
 import pytest
 
 from icindex._cli.main import main
-from tests.test_coinr import META, small
+from tests.test_io_coinr import META, small
 
 DATA = """
 uCode,uName,region,pop,a,b
