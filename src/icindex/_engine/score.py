@@ -276,7 +276,7 @@ def score_composite(
     rows, measured, imputed = _leaf_rows(plan, dataset)
     units = dataset.unit_ids.tolist()
     normalise_rows(rows, plan.normalisers, units)  # in place
-    aggregates, coverage = _aggregate(plan, rows, measured, units)
+    aggregates, coverage = _aggregate(plan, rows, None if imputed is None else measured, units)
     values = np.hstack([rows.T, aggregates])
     flags = None
     if imputed is not None:
@@ -311,7 +311,7 @@ def _leaf_rows(
 
 
 def _aggregate(
-    plan: Plan, rows: FloatArray, measured: NDArray[np.bool_], units: Sequence[str]
+    plan: Plan, rows: FloatArray, measured: NDArray[np.bool_] | None, units: Sequence[str]
 ) -> tuple[FloatArray, FloatArray]:
     """Every aggregate (n, nodes + groups + variants) and its coverage, chunk by chunk."""
     options, tree = plan.options, plan.tree
@@ -324,7 +324,7 @@ def _aggregate(
         try:
             states, cover = evaluate(
                 tree,
-                Leaves.of(leaves[chunk], measured.T[chunk]),
+                Leaves.of(leaves[chunk], None if measured is None else measured.T[chunk]),
                 min_coverage=options.min_coverage,
                 min_availability=options.min_availability,
                 strict=True,
