@@ -1,4 +1,4 @@
-"""The ``indicator`` item kind in TOML definitions (the loader's other kinds: test_model_loader.py)."""
+"""The ``indicator`` item kind in TOML definitions (other kinds: test_model_loader.py)."""
 
 from __future__ import annotations
 
