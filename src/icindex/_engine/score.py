@@ -21,7 +21,7 @@ from .._model.definition import Definition, Normalisation
 from .._results.scores import Scores
 from .encoding import Encoded, encode
 from .impute import impute as impute_values
-from .items import AnswerItems
+from .items import AnswerItems, ItemTables
 from .normalise import normalise_rows
 from .plan import POLICY_FILLS, Plan, compile, with_method
 from .tree import Leaves, OutOfDomainError, Tree, evaluate
@@ -104,13 +104,20 @@ def score(
         raise ScoringError(
             f"the encoded answers were not made for definition {plan.definition.id!r}"
         )
+    return _score_encoded(plan, plan.items, cities, names)
+
+
+def _score_encoded(
+    plan: Plan, tables: ItemTables, cities: Encoded, names: tuple[str, ...] | None
+) -> Scores:
+    """Score encoded answers chunk by chunk into preallocated results."""
     fills = POLICY_FILLS[plan.options.missing]
     results = _results(plan, cities.n_cities, len(fills))
     step = min(plan.chunk_rows(), max(cities.n_cities, 1))
     buffers = _workspace(plan, step, len(fills))
     for start in range(0, cities.n_cities, step):
         rows = slice(start, start + step)
-        leaves = plan.items.leaves(cities, rows, out=buffers.leaves)
+        leaves = tables.leaves(cities, rows, out=buffers.leaves)
         states, coverage = evaluate(
             plan.tree,
             leaves,
@@ -127,7 +134,7 @@ def score(
         values,
         coverage,
         bounds,
-        items=AnswerItems(plan.items, cities),
+        items=AnswerItems(tables, cities),
     )
 
 
@@ -267,6 +274,11 @@ def score_composite(
         min_availability=min_availability,
         shift=shift,
     )
+    return _composite(plan, dataset)
+
+
+def _composite(plan: Plan, dataset: Dataset) -> Scores:
+    """Direction, imputation, normalisation, then the tree engine."""
     if plan.normalisers is None:
         questions = [item.id for item in plan.definition.items]
         raise ScoringError(

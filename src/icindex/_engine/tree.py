@@ -33,7 +33,15 @@ from .._arrays import ARRAY_EQ, readonly
 from .._errors import ScoringError
 from .._model.definition import Definition
 from .._model.tree import children, heights
-from . import kernels
+from .levels import (
+    LeafSums,
+    OutOfDomainError,
+    apply_thresholds,
+    check_domain,
+    filling,
+    rows_of,
+    skipping,
+)
 
 __all__ = ["Leaves", "Level", "OutOfDomainError", "State", "Tree", "evaluate"]
 
@@ -43,13 +51,6 @@ Index = NDArray[np.intp]
 
 def _index(values: Sequence[int]) -> Index:
     return np.array(values, dtype=np.intp)
-
-
-def _rows(columns: Index) -> slice | Index:
-    """A slice (a view, no copy) when ``columns`` are contiguous, else the index array."""
-    if columns.size and np.array_equal(columns, np.arange(columns[0], columns[0] + columns.size)):
-        return slice(int(columns[0]), int(columns[0]) + columns.size)
-    return columns
 
 
 @attrs.frozen
@@ -261,9 +262,9 @@ def evaluate(
     coverage = work[-1][:, :n]
     states = [State(fill, array[:, :n]) for fill, array in zip(fills, work, strict=False)]
     for level in tree.levels:
-        part = _LeafPart.of(level, leaves, min_availability > 0)
+        part = LeafSums.of(level, leaves, min_availability > 0)
         sets = slice(0, 1) if level.shared else slice(None)
-        parents, below = _rows(level.parents), _rows(level.agg_children)
+        parents, below = rows_of(level.parents), rows_of(level.agg_children)
         total = level.totals
         cover = part.measured
         if level.agg_children.size:
@@ -273,10 +274,10 @@ def evaluate(
         for state in states:
             children = np.ascontiguousarray(state.values[sets][:, :, below])
             if strict:
-                _check_domain(level, leaves, children)
+                check_domain(level, leaves, children)
             if state.fill is None:
-                value = _skipping(level, part, children)
-                _apply_thresholds(
+                value = skipping(level, part, children)
+                apply_thresholds(
                     value,
                     level,
                     part,
@@ -286,133 +287,6 @@ def evaluate(
                     min_availability,
                 )
             else:
-                value = _filling(level, part, children, total, state.fill)
+                value = filling(level, part, children, total, state.fill)
             state.values[:, :, parents] = value
     return states, coverage
-
-
-@attrs.frozen
-class _LeafPart:
-    """The sums over a level's leaf children: shared by every state of the evaluation.
-
-    Each is (sets, n, parents), or the scalar 0.0 when the level has no leaf children.
-    """
-
-    transformed: FloatArray | float  # sum of w * T(x) over known leaves
-    known: FloatArray | float  # sum of w over known leaves
-    measured: FloatArray | float  # sum of w over measured leaves
-    zeros: FloatArray | float  # count of weighted known leaves at 0 (p <= 0)
-    unknown: FloatArray | float  # count of weighted missing leaves (p <= 0)
-    available: FloatArray | float  # count of weighted known leaves (with min_availability)
-    counted: FloatArray | float  # count of weighted leaf children
-
-    @classmethod
-    def of(cls, level: Level, leaves: Leaves, availability: bool) -> _LeafPart:
-        if not level.leaf_children.size:
-            return cls(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
-        rows = _rows(level.leaf_children)
-        values, weights = leaves.values[:, rows], level.leaf_weights
-        known = leaves.known[:, rows]
-        known_sum = known @ weights
-        measured = known_sum
-        if leaves.measured is not leaves.known:
-            measured = leaves.measured[:, rows] @ weights
-        positive = (weights > 0).astype(np.float64)
-        low_power = level.power <= 0
-        return cls(
-            kernels.transform(values, level.power, filled=True) @ weights,
-            known_sum,
-            measured,
-            ((values == 0) * known) @ positive if low_power else 0.0,
-            (1.0 - known) @ positive if low_power else 0.0,
-            known @ positive if availability else 0.0,
-            positive.sum(axis=1)[:, None, :],
-        )
-
-
-def _skipping(level: Level, part: _LeafPart, children: FloatArray) -> FloatArray:
-    """The ``skip`` state of a level's parents: missing children skipped, weights renormalised."""
-    weights = level.agg_weights
-    present, summed, zeros = part.known, part.transformed, part.zeros
-    if level.agg_children.size:
-        present = present + (~np.isnan(children)).astype(np.float64) @ weights
-        summed = summed + kernels.transform(children, level.power) @ weights
-        if level.power <= 0:
-            zeros = zeros + kernels.zero_hits(children, weights)
-    present = np.asarray(present, dtype=np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        value = kernels.untransform(summed / present, level.power)
-    if level.power <= 0:
-        value[(np.asarray(zeros) > 0) & (present > 0)] = 0.0
-    value[~(present > 0)] = np.nan
-    return value
-
-
-def _filling(
-    level: Level, part: _LeafPart, children: FloatArray, total: FloatArray, fill: float
-) -> FloatArray:
-    """A filled state of a level's parents: every missing leaf counts as ``fill``."""
-    weights = level.agg_weights
-    summed, hits = part.transformed, part.zeros
-    if level.agg_children.size:
-        summed = summed + kernels.transform(children, level.power) @ weights
-        if level.power <= 0:
-            hits = hits + kernels.zero_hits(children, weights)
-    if fill > 0 or level.power > 0:
-        missing_weight = level.leaf_weights.sum(axis=1)[:, None, :] - part.known
-        constant = kernels.transform(np.array([fill]), level.power)[0]
-        summed = summed + constant * missing_weight
-    with np.errstate(divide="ignore", invalid="ignore"):
-        value = kernels.untransform(np.asarray(summed / total, dtype=np.float64), level.power)
-    if level.power <= 0:
-        if fill == 0:
-            hits = hits + part.unknown
-        value[np.broadcast_to(np.asarray(hits) > 0, value.shape)] = 0.0
-    return value
-
-
-def _apply_thresholds(
-    value: FloatArray,
-    level: Level,
-    part: _LeafPart,
-    children: FloatArray,
-    cover: FloatArray,
-    min_coverage: float,
-    min_availability: float,
-) -> None:
-    """Blank (NaN) the parents below ``min_coverage`` or ``min_availability``, in place."""
-    if min_coverage > 0:
-        value[np.broadcast_to(cover < min_coverage, value.shape)] = np.nan
-    if min_availability > 0:
-        positive = (level.agg_weights > 0).astype(np.float64)
-        available = part.available + (~np.isnan(children)).astype(np.float64) @ positive
-        counted = part.counted + positive.sum(axis=1)[:, None, :]
-        value[np.broadcast_to(available < min_availability * counted, value.shape)] = np.nan
-
-
-class OutOfDomainError(Exception):
-    """A power mean met a child outside its domain: the caller names the units."""
-
-    def __init__(self, parent: int, power: float, rows: Index) -> None:
-        super().__init__(parent, power, rows)
-        self.parent, self.power, self.rows = parent, power, rows
-
-
-def _check_domain(level: Level, leaves: Leaves, children: FloatArray) -> None:
-    """Raise OutOfDomainError when a weighted child is <= 0 (p <= 0) or < 0 (other p != 1)."""
-    if level.power == 1:
-        return
-    with np.errstate(invalid="ignore"):
-        rows = _rows(level.leaf_children)
-        leaf_values = leaves.values[:, rows]
-        bad_leaf = (leaf_values <= 0 if level.power <= 0 else leaf_values < 0) & (
-            leaves.known[:, rows] > 0
-        )
-        bad_agg = children <= 0 if level.power <= 0 else children < 0
-    hits = bad_leaf.astype(np.float64) @ (level.leaf_weights > 0)
-    hits = hits + bad_agg.astype(np.float64) @ (level.agg_weights > 0)
-    hit = np.any(hits > 0, axis=0)  # (units, parents)
-    if hit.any():
-        parent = int(np.flatnonzero(hit.any(axis=0))[0])
-        rows = np.flatnonzero(hit[:, parent])
-        raise OutOfDomainError(int(level.parents[parent]), level.power, rows)
