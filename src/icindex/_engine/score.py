@@ -72,8 +72,7 @@ def score(
         With ``skip`` and ``bounds``: an aggregate (node, group or variant) whose coverage is
         below it is NaN in the ``skip`` score. An error with ``zero``.
     chunk_size : int, optional
-        Cities scored at once (default: as many as fit the plan's working memory, 16 MiB);
-        results do not depend on it (beyond the last bits of rounding in BLAS).
+        Cities scored at once (default: as many as fit in 16 MiB); results do not depend on it.
 
     Returns
     -------
@@ -222,37 +221,20 @@ def score_composite(
         options below; any option given here replaces the plan's.
     dataset : Dataset
         A column for every indicator (more columns are ignored).
-    normalise : Normalisation or str, optional
-        The normaliser of every indicator that has none of its own (a method name uses that
-        method's defaults). Default: min-max onto [0, 100].
-    aggregate : {"amean", "gmean", "hmean", "genmean"}, optional
-        Replaces every node's method; ``genmean`` needs ``p``. Default: each node's own.
-    p : float, optional
-        The power of ``genmean`` (not 0).
-    impute : {"none", "mean", "median", "group_mean", "group_median"}
-        How missing values are filled before normalising; filled cells are flagged in
-        ``Scores.imputed``. The group methods need ``impute_group``, a group column of ``dataset``.
-    min_coverage : float in [0, 1]
-        An aggregate whose coverage (weight share resting on measured, not imputed, values) is
-        lower is missing.
-    min_availability : float in [0, 1]
-        An aggregate whose share of known direct children is lower is missing (COINr's
-        ``dat_thresh``; imputed values count as known).
-    shift : float
-        Added to every normalised value before aggregating and subtracted from every aggregate
-        after, so geometric and harmonic means can take values <= 0.
+    normalise, aggregate, p, impute, impute_group, min_coverage, min_availability, shift
+        The pipeline's options, as in :func:`icindex.compile` (``docs/composite.md``); None
+        keeps the plan's (or the default: min-max onto [0, 100], each node's own method, no
+        imputation, no thresholds, no shift).
 
     Returns
     -------
     Scores
-        Item columns hold the normalised indicators; ``coverage`` counts measured values only
-        (imputed ones are not); ``imputed`` flags filled cells (None without imputation).
+        Item columns: the normalised indicators; ``imputed`` flags filled cells.
 
     Raises
     ------
     ScoringError
-        Naming the indicator, node or units: an unusable normaliser, a geometric or harmonic
-        mean over a value <= 0, a missing group column, out-of-range options.
+        Naming the indicator, node or units (a bad normaliser or option, a mean's domain).
 
     Examples
     --------

@@ -238,17 +238,14 @@ def evaluate(
     ----------
     tree : Tree
     leaves : Leaves
-        The chunk's leaf scores and which are known and measured.
     fills : sequence of (None or float)
-        The states to compute: None skips missing leaves, a number fills them.
+        The states: None skips missing leaves, a number fills them.
     min_coverage, min_availability : float in [0, 1]
         Thresholds of the ``skip`` state (see the module docstring).
     strict : bool
-        Raise :class:`OutOfDomainError` when a power mean meets a child outside its domain
-        (composite indices) instead of collapsing zeros to 0 (questionnaires).
+        Raise :class:`OutOfDomainError` for a child outside a mean's domain (composite indices).
     out : sequence of ndarray, optional
-        One work array per fill and one for coverage, each (sets, >= n, n_aggregates), reused
-        across chunks so that no chunk maps fresh memory.
+        Work arrays (sets, >= n, n_aggregates), one per fill and one for coverage.
 
     Returns
     -------
@@ -277,14 +274,9 @@ def evaluate(
                 check_domain(level, leaves, children)
             if state.fill is None:
                 value = skipping(level, part, children)
+                thresholds = (min_coverage, min_availability)
                 apply_thresholds(
-                    value,
-                    level,
-                    part,
-                    children,
-                    coverage[sets][:, :, parents],
-                    min_coverage,
-                    min_availability,
+                    value, level, part, children, coverage[sets][:, :, parents], *thresholds
                 )
             else:
                 value = filling(level, part, children, total, state.fill)
