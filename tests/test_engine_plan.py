@@ -125,10 +125,6 @@ def test_with_weights_leaves_the_plan_it_came_from_alone(pair, yes_then_no):
     assert icindex.score(plan, yes_then_no).get("c", "r") == 50
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: score(plan, missing=...) recompiles the definition, dropping with_weights",
-)
 def test_an_option_override_keeps_the_plans_swapped_weights(pair, yes_then_no):
     """Overriding missing on a plan with swapped weights (a:b = 2:1) still gives 66.67."""
     plan = icindex.compile(pair)
@@ -138,11 +134,6 @@ def test_an_option_override_keeps_the_plans_swapped_weights(pair, yes_then_no):
     assert scores.get("c", "r") == pytest.approx(200 / 3, rel=1e-12)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="bug: score() writes one column per variant, so a batch of weight sets crashes",
-)
 def test_a_plan_with_a_batch_of_weight_sets_scores_row_0(pair, yes_then_no):
     """A plan given three weight sets (Plan.with_weights accepts them) scores with row 0."""
     plan = icindex.compile(pair)

@@ -311,7 +311,6 @@ def _emptying_variant() -> Definition:
     )
 
 
-@pytest.mark.xfail(strict=True, reason="bug: an emptied node counts as 0 in filled states")
 def test_a_node_emptied_by_a_variant_drops_out_of_its_bounds():
     """A node a variant leaves without weight drops out of the variant's filled states too.
 
@@ -325,7 +324,6 @@ def test_a_node_emptied_by_a_variant_drops_out_of_its_bounds():
     assert scores.upper[0, column] == pytest.approx(100)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: an emptied node makes its parent's coverage NaN")
 def test_a_node_emptied_by_a_variant_leaves_the_variants_coverage_defined():
     """The variant's coverage skips the emptied node: (1 * 1 + 1 * 0) / 2 = 0.5 < 0.6 blanks it."""
     scores = icindex.score(_emptying_variant(), city({"a": "yes", "b": "yes"}), min_coverage=0.6)

@@ -172,8 +172,12 @@ class Plan:
         )
 
     def with_options(self, **changes: Any) -> Plan:
-        """The plan recompiled with some options changed (the others kept)."""
-        return compile(self.definition, **{**attrs.asdict(self.options, recurse=False), **changes})
+        """The plan recompiled with some options changed (the others, and its weights, kept)."""
+        options = {**attrs.asdict(self.options, recurse=False), **changes}
+        plan = compile(self.definition, **options)
+        if plan.tree.weights.shape == self.tree.weights.shape:
+            plan = plan.with_weights(self.tree.weights)
+        return plan
 
     def with_weights(self, weights: FloatArray) -> Plan:
         """The same plan with other weight sets, shape (sets, n_leaves + n_nodes + n_groups).

@@ -162,8 +162,9 @@ def _collapse(tree: Tree, computed: list[FloatArray], into: list[FloatArray], ro
     """Write weight set 0, then each variant's root (set ``v``), into the result rows."""
     width = len(tree.ids)
     for values, target in zip(computed, into, strict=True):
+        variants = target.shape[1] - width  # further weight sets (a batch) are not reported
         target[rows, :width] = values[0]
-        target[rows, width:] = values[1:, :, 0].T
+        target[rows, width:] = values[1 : 1 + variants, :, 0].T
 
 
 def _scores(

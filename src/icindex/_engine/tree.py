@@ -262,10 +262,10 @@ def evaluate(
         part = LeafSums.of(level, leaves, min_availability > 0)
         sets = slice(0, 1) if level.shared else slice(None)
         parents, below = rows_of(level.parents), rows_of(level.agg_children)
-        total = level.totals
-        cover = part.measured
+        total, cover = level.totals, part.measured
         if level.agg_children.size:
-            cover = cover + np.ascontiguousarray(coverage[sets][:, :, below]) @ level.agg_weights
+            below_cover = np.ascontiguousarray(coverage[sets][:, :, below])
+            cover, total = _over_weighted(cover, part, below_cover, level)
         with np.errstate(divide="ignore", invalid="ignore"):
             coverage[:, :, parents] = cover / total
         for state in states:
@@ -279,6 +279,30 @@ def evaluate(
                     value, level, part, children, coverage[sets][:, :, parents], *thresholds
                 )
             else:
-                value = filling(level, part, children, total, state.fill)
+                weight = total if not level.agg_children.size else _present(part, children, level)
+                value = filling(level, part, children, weight, state.fill)
             state.values[:, :, parents] = value
     return states, coverage
+
+
+def _over_weighted(
+    cover: FloatArray | float, part: LeafSums, below: FloatArray, level: Level
+) -> tuple[FloatArray, FloatArray]:
+    """Coverage sums over the children that have a coverage: a child a variant left without any
+    weight has none (NaN) and drops out, as it does from the scores."""
+    has = ~np.isnan(below)
+    summed = cover + np.where(has, below, 0.0) @ level.agg_weights
+    return summed, _leaf_total(level) + has.astype(np.float64) @ level.agg_weights
+
+
+def _present(part: LeafSums, children: FloatArray, level: Level) -> FloatArray:
+    """A filled state's total weight: every leaf, and the aggregate children that have a value."""
+    present: FloatArray = _leaf_total(level) + (~np.isnan(children)).astype(np.float64) @ (
+        level.agg_weights
+    )
+    return present
+
+
+def _leaf_total(level: Level) -> FloatArray:
+    total: FloatArray = level.leaf_weights.sum(axis=1)[:, None, :]
+    return total
