@@ -253,8 +253,7 @@ def evaluate(
         One per fill, each with values of shape (sets, n, n_aggregates).
     coverage : ndarray, shape (sets, n, n_aggregates)
     """
-    n = leaves.values.shape[0]
-    shape = (tree.n_sets, n, len(tree.ids))
+    n, shape = leaves.values.shape[0], (tree.n_sets, leaves.values.shape[0], len(tree.ids))
     work = [np.empty(shape) for _ in range(len(fills) + 1)] if out is None else out
     coverage = work[-1][:, :n]
     states = [State(fill, array[:, :n]) for fill, array in zip(fills, work, strict=False)]
