@@ -307,8 +307,7 @@ def normalise(
     goalposts     :math:`l + (u - l)(x - a)/(b - a)`, clipped to :math:`[l, u]` if ``truncate``
     rank          rank among the known values, 1 the worst, ties the lowest rank
     percentile    :math:`l + (u - l)(r - 1)/(n_\text{known} - 1)`
-    distance      :math:`l + (u - l)\big(1 - (t - x)/(t - \min x)\big)`, at most :math:`u` if
-                  ``cap``
+    distance      :math:`l + (u - l)\big(1 - (t - x)/(t - \min x)\big)`, capped if ``cap``
     fixed         :math:`l + (u - l)(x - a)/(b - a)`; every value must lie within the scale
     ============  ============================================================================
 
@@ -321,8 +320,7 @@ def normalise(
         multiplied by the column's direction here. ``distance`` needs a ``target``.
     directions : array_like, shape (k,)
         +1 or -1 per column.
-    indicators, units : sequences of str, optional
-        Column and row labels, for error messages.
+    indicators, units : sequences of str, optional (column and row labels, for messages)
 
     Returns
     -------

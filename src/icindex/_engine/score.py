@@ -246,17 +246,9 @@ def score_composite(
     >>> score_composite(definition=index, dataset=data).column("r").tolist()
     [50.0, 25.0, 75.0]
     """
-    plan = _plan(
-        definition,
-        normalise=normalise,
-        aggregate=aggregate,
-        p=p,
-        impute=impute,
-        impute_group=impute_group,
-        min_coverage=min_coverage,
-        min_availability=min_availability,
-        shift=shift,
-    )
+    options = {"normalise": normalise, "aggregate": aggregate, "p": p, "impute": impute}
+    options.update(impute_group=impute_group, min_coverage=min_coverage, shift=shift)
+    plan = _plan(definition, min_availability=min_availability, **options)
     return _composite(plan, dataset)
 
 

@@ -10,39 +10,31 @@ Rows are counted as a spreadsheet shows them: the header is row 1.
 
 from __future__ import annotations
 
-import csv
-import math
 from collections.abc import Iterable
 from pathlib import Path
 
 import attrs
 import numpy as np
+from numpy.typing import NDArray
 
-from .._errors import DefinitionError, IcindexError, ResponseError
+from .._errors import DefinitionError, ResponseError
 from .._model.definition import Definition, Fact, Item, Node
 from .._model.schema import ID_PATTERN
 from .._model.tree import tree_problems
+from .coinr_tables import (
+    META_COLUMNS,
+    REQUIRED_META,
+    TYPES,
+    UNIT_COLUMNS,
+    Row,
+    cell,
+    parse_number,
+    read_table,
+)
 from .dataset import Dataset
 
 __all__ = ["read_coinr"]
 
-META_COLUMNS = (
-    "Level",
-    "iCode",
-    "iName",
-    "Direction",
-    "Weight",
-    "Unit",
-    "Target",
-    "Denominator",
-    "Parent",
-    "Type",
-)
-REQUIRED_META = ("Level", "iCode", "Direction", "Weight", "Parent", "Type")
-TYPES = ("Indicator", "Aggregate", "Group", "Denominator", "Other")
-UNIT_COLUMNS = ("uCode", "uName", "Time")
-MISSING = ("", "NA", "NaN")
-Row = dict[str, str | None]
 # The tree checker's problems in iMeta's words (see icindex._model.tree.LOADER_MESSAGES).
 _NEEDS_CHILD = "{where}, column 'iCode': an Aggregate needs a child of positive weight"
 _TREE_MESSAGES = {
@@ -58,34 +50,6 @@ _TREE_MESSAGES = {
 }
 
 
-def _read_table(path: Path, error: type[IcindexError]) -> tuple[list[str], list[Row]]:
-    """The header and rows of a CSV file; ``error`` names the file when it cannot be read."""
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            return list(reader.fieldnames or []), list(reader)
-    except OSError as problem:
-        raise error(f"{path}: cannot be read: {problem.strerror}") from None
-    except (UnicodeDecodeError, csv.Error) as problem:
-        raise error(f"{path}: not a UTF-8 CSV file: {problem}") from None
-
-
-def _cell(row: Row, column: str) -> str | None:
-    """The text of a cell, or None where it is missing (``NA``, empty or absent)."""
-    value = row.get(column)
-    return None if value is None or value.strip() in MISSING else value.strip()
-
-
-def _number(text: str | None) -> float | None:
-    """A finite number, None for a missing cell; ValueError for anything else."""
-    if text is None:
-        return None
-    value = float(text)
-    if not math.isfinite(value):
-        raise ValueError(text)
-    return value
-
-
 class _Meta:
     """The rows of an iMeta table, checked; problems collected with their places."""
 
@@ -93,7 +57,7 @@ class _Meta:
         self.path = path
         self.problems: list[str] = []
         self.types: dict[str, str] = {}
-        header, self.rows = _read_table(path, DefinitionError)
+        header, self.rows = read_table(path, DefinitionError)
         for column in header:
             if column not in META_COLUMNS:
                 self.problem(
@@ -111,17 +75,17 @@ class _Meta:
 
     def value(self, number: int, row: Row, column: str) -> float | None:
         try:
-            return _number(_cell(row, column))
+            return parse_number(cell(row, column))
         except ValueError:
             self.problem(
-                number, _cell(row, "iCode"), column, f"must be a number or NA (got {row[column]!r})"
+                number, cell(row, "iCode"), column, f"must be a number or NA (got {row[column]!r})"
             )
             return None
 
 
 def _tree_entry(meta: _Meta, number: int, row: Row, code: str) -> Node | Item | None:
     """The node or indicator of one Indicator or Aggregate row."""
-    kind = _cell(row, "Type")
+    kind = cell(row, "Type")
     level, weight = meta.value(number, row, "Level"), meta.value(number, row, "Weight")
     direction, target = meta.value(number, row, "Direction"), meta.value(number, row, "Target")
     ok = True
@@ -143,13 +107,13 @@ def _tree_entry(meta: _Meta, number: int, row: Row, code: str) -> Node | Item | 
             number, code, "Direction", f"must be {expected} (got {row.get('Direction')!r})"
         )
         ok = False
-    if kind == "Aggregate" and (target is not None or _cell(row, "Denominator") is not None):
+    if kind == "Aggregate" and (target is not None or cell(row, "Denominator") is not None):
         column = "Target" if target is not None else "Denominator"
         meta.problem(number, code, column, f"must be NA for an Aggregate (got {row[column]!r})")
         ok = False
     if not ok or weight is None:
         return None
-    name, parent = _cell(row, "iName") or code, _cell(row, "Parent")
+    name, parent = cell(row, "iName") or code, cell(row, "Parent")
     if kind == "Aggregate":
         return Node(code, name, parent, weight)
     return Item(
@@ -158,10 +122,10 @@ def _tree_entry(meta: _Meta, number: int, row: Row, code: str) -> Node | Item | 
         "indicator",
         name,
         weight=weight,
-        unit=_cell(row, "Unit") or "",
+        unit=cell(row, "Unit") or "",
         direction=int(direction or 1),
         target=target,
-        denominator=_cell(row, "Denominator") or "",
+        denominator=cell(row, "Denominator") or "",
     )
 
 
@@ -217,7 +181,7 @@ def _read_meta(path: Path) -> tuple[Definition, dict[str, str]]:
     if meta.problems:
         raise DefinitionError(meta.problems)
     for number, row in enumerate(meta.rows, start=2):
-        code, kind = _cell(row, "iCode"), _cell(row, "Type")
+        code, kind = cell(row, "iCode"), cell(row, "Type")
         if code is None or ID_PATTERN.match(code) is None:
             meta.problem(
                 number, None, "iCode", f"must match {ID_PATTERN.pattern} (got {row['iCode']!r})"
@@ -232,7 +196,7 @@ def _read_meta(path: Path) -> tuple[Definition, dict[str, str]]:
             )
             continue
         types[code] = kind
-        if kind == "Aggregate" and _cell(row, "Parent") is None:
+        if kind == "Aggregate" and cell(row, "Parent") is None:
             tops.append(code)
         if kind in ("Indicator", "Aggregate"):
             entry = _tree_entry(meta, number, row, code)
@@ -241,12 +205,20 @@ def _read_meta(path: Path) -> tuple[Definition, dict[str, str]]:
                 levels[code] = int(meta.value(number, row, "Level") or 0)
             continue
         for column in ("Level", "Parent"):
-            if _cell(row, column) is not None:
+            if cell(row, column) is not None:
                 meta.problem(number, code, column, f"must be NA for a {kind} (got {row[column]!r})")
-        name, unit = _cell(row, "iName") or code, _cell(row, "Unit") or ""
+        name, unit = cell(row, "iName") or code, cell(row, "Unit") or ""
         facts.append(Fact(code, name, "text" if kind == "Group" else "number", unit))
     _check_tree(meta, entries, levels, tops)
-    denominators = {fact.id for fact in facts if types[fact.id] == "Denominator"}
+    _check_denominators(meta, entries, {f.id for f in facts if types[f.id] == "Denominator"})
+    if meta.problems:
+        raise DefinitionError(meta.problems)
+    return _definition(path, tops[0], [entry for _, entry in entries], facts), types
+
+
+def _check_denominators(
+    meta: _Meta, entries: list[tuple[int, Node | Item]], denominators: set[str]
+) -> None:
     for number, entry in entries:
         if isinstance(entry, Item) and entry.denominator and entry.denominator not in denominators:
             meta.problem(
@@ -255,63 +227,32 @@ def _read_meta(path: Path) -> tuple[Definition, dict[str, str]]:
                 "Denominator",
                 f"names no Denominator row (got {entry.denominator!r})",
             )
-    if meta.problems:
-        raise DefinitionError(meta.problems)
-    root = tops[0]
-    nodes = [entry for _, entry in entries if isinstance(entry, Node)]
+
+
+def _definition(path: Path, root: str, entries: list[Node | Item], facts: list[Fact]) -> Definition:
+    """The definition of checked iMeta rows: the root node first."""
+    nodes = [entry for entry in entries if isinstance(entry, Node)]
     nodes.sort(key=lambda node: node.id != root)
-    definition = Definition(
+    return Definition(
         id=root,
         name=nodes[0].name,
         root=root,
         nodes=tuple(nodes),
-        items=tuple(entry for _, entry in entries if isinstance(entry, Item)),
+        items=tuple(entry for entry in entries if isinstance(entry, Item)),
         facts=tuple(facts),
         source=str(path),
     )
-    return definition, types
 
 
 def _read_data(path: Path, definition: Definition, types: dict[str, str]) -> Dataset:
-    header, rows = _read_table(path, ResponseError)
-    problems: list[str] = []
-    for column in header:
-        if column not in types and column not in UNIT_COLUMNS:
-            problems.append(f"{path}: row 1 (the header), column {column!r}: is no iCode of iMeta")
-    for code in [c for c, kind in types.items() if kind != "Aggregate" and c not in header]:
-        problems.append(
-            f"{path}: row 1 (the header), column {code!r}: is missing ({types[code]} in iMeta)"
-        )
-    if "uCode" not in header:
-        problems.append(f"{path}: row 1 (the header), column 'uCode': is missing (one per unit)")
-    if problems:
-        raise ResponseError("\n".join(problems))
+    header, rows = read_table(path, ResponseError)
+    _check_header(path, header, types)
     columns = {kind: [c for c in header if types.get(c) == kind] for kind in TYPES}
     numeric = columns["Indicator"] + columns["Denominator"] + (["Time"] if "Time" in header else [])
-    numeric += [c for c in columns["Other"] if _all_numbers(_cell(row, c) for row in rows)]
+    numeric += [c for c in columns["Other"] if _all_numbers(cell(row, c) for row in rows)]
     text = columns["Group"] + [c for c in columns["Other"] if c not in numeric]
-    values = np.full((len(rows), len(numeric)), np.nan)
-    codes: list[str] = []
-    seen: set[str] = set()
-    for r, row in enumerate(rows):
-        where = f"{path}: row {r + 2} (uCode {row.get('uCode')!r})"
-        unit = _cell(row, "uCode")
-        if unit is None or unit in seen:
-            problems.append(
-                f"{where}, column 'uCode': must be a unit code used once (got {unit!r})"
-            )
-        codes.append(unit or "")
-        seen.add(unit or "")
-        for c, column in enumerate(numeric):
-            try:
-                number = _number(_cell(row, column))
-            except ValueError:
-                problems.append(
-                    f"{where}, column {column!r}: must be a number or NA (got {row[column]!r})"
-                )
-                continue
-            values[r, c] = np.nan if number is None else number
-    times = {time for row in rows if (time := _cell(row, "Time")) is not None}
+    values, codes, problems = _parse_rows(path, rows, numeric)
+    times = {time for row in rows if (time := cell(row, "Time")) is not None}
     if len(times) > 1:
         problems.append(f"{path}: column 'Time': one time point per file (got {sorted(times)})")
     if problems:
@@ -323,11 +264,9 @@ def _read_data(path: Path, definition: Definition, types: dict[str, str]) -> Dat
         unit_ids=codes,
         indicator_ids=tuple(indicators),
         values=values[:, [position[i] for i in indicators]].reshape(len(rows), -1),
-        unit_names=tuple(
-            _cell(row, "uName") or code for row, code in zip(rows, codes, strict=True)
-        ),
+        unit_names=tuple(cell(row, "uName") or code for row, code in zip(rows, codes, strict=True)),
         group_ids=tuple(text),
-        groups=np.array([[_cell(row, c) or "" for c in text] for row in rows], dtype=str).reshape(
+        groups=np.array([[cell(row, c) or "" for c in text] for row in rows], dtype=str).reshape(
             len(rows), -1
         ),
         fact_ids=tuple(facts),
@@ -335,9 +274,56 @@ def _read_data(path: Path, definition: Definition, types: dict[str, str]) -> Dat
     )
 
 
+def _check_header(path: Path, header: list[str], types: dict[str, str]) -> None:
+    """Every iData column is an iCode of iMeta, and every non-aggregate iCode has a column."""
+    problems = [
+        f"{path}: row 1 (the header), column {column!r}: is no iCode of iMeta"
+        for column in header
+        if column not in types and column not in UNIT_COLUMNS
+    ]
+    problems += [
+        f"{path}: row 1 (the header), column {code!r}: is missing ({kind} in iMeta)"
+        for code, kind in types.items()
+        if kind != "Aggregate" and code not in header
+    ]
+    if "uCode" not in header:
+        problems.append(f"{path}: row 1 (the header), column 'uCode': is missing (one per unit)")
+    if problems:
+        raise ResponseError("\n".join(problems))
+
+
+def _parse_rows(
+    path: Path, rows: list[Row], numeric: list[str]
+) -> tuple[NDArray[np.float64], list[str], list[str]]:
+    """The numeric columns of every row, the unit codes, and the problems found."""
+    values = np.full((len(rows), len(numeric)), np.nan)
+    codes: list[str] = []
+    problems: list[str] = []
+    seen: set[str] = set()
+    for r, row in enumerate(rows):
+        where = f"{path}: row {r + 2} (uCode {row.get('uCode')!r})"
+        unit = cell(row, "uCode")
+        if unit is None or unit in seen:
+            problems.append(
+                f"{where}, column 'uCode': must be a unit code used once (got {unit!r})"
+            )
+        codes.append(unit or "")
+        seen.add(unit or "")
+        for c, column in enumerate(numeric):
+            try:
+                number = parse_number(cell(row, column))
+            except ValueError:
+                problems.append(
+                    f"{where}, column {column!r}: must be a number or NA (got {row[column]!r})"
+                )
+                continue
+            values[r, c] = np.nan if number is None else number
+    return values, codes, problems
+
+
 def _all_numbers(cells: Iterable[str | None]) -> bool:
     try:
-        return all(_number(cell) is not None or cell is None for cell in cells)
+        return all(parse_number(text) is not None or text is None for text in cells)
     except ValueError:
         return False
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .._errors import DefinitionError
 from .._model.definition import Definition, Fact
-from .coinr import META_COLUMNS
+from .coinr_tables import META_COLUMNS
 from .dataset import Dataset
 
 __all__ = ["write_coinr"]
@@ -91,15 +91,36 @@ def write_coinr(
         boolean facts, or children of one node on different levels.
     """
     _check_writable(definition)
-    levels = _levels(definition)
-    declared = {fact.id: fact for fact in definition.facts}
     booleans = [fact.id for fact in definition.facts if fact.type == "boolean"]
     if booleans:
         raise DefinitionError(
             f"{definition.source}: facts {booleans}: COINr has no boolean columns"
         )
     facts = [f for f in dataset.fact_ids if f != "Time"]
-    rows = [
+    _write(Path(imeta_csv), list(META_COLUMNS), _meta_rows(definition, dataset, facts))
+    times = ["Time"] if "Time" in dataset.fact_ids else []
+    header = ["uName", "uCode", *dataset.group_ids, *times, *facts, *dataset.indicator_ids]
+    position = {f: c for c, f in enumerate(dataset.fact_ids)}
+    numbers = dataset.facts[:, [position[f] for f in [*times, *facts]]]
+    data_rows = [
+        [name, code, *groups, *fact_values, *indicator_values]
+        for name, code, groups, fact_values, indicator_values in zip(
+            dataset.unit_names,
+            dataset.unit_ids.tolist(),
+            [[g or None for g in row] for row in dataset.groups.tolist()],
+            numbers.tolist(),
+            dataset.values.tolist(),
+            strict=True,
+        )
+    ]
+    _write(Path(idata_csv), header, data_rows)
+
+
+def _meta_rows(definition: Definition, dataset: Dataset, facts: list[str]) -> list[list[object]]:
+    """iMeta's rows: indicators, aggregates by level, then group and denominator columns."""
+    levels = _levels(definition)
+    declared = {fact.id: fact for fact in definition.facts}
+    rows: list[list[object]] = [
         [
             1,
             item.id,
@@ -125,23 +146,7 @@ def write_coinr(
             rows.append(
                 [None, column, fact.name, None, None, fact.unit or None, None, None, None, kind]
             )
-    _write(Path(imeta_csv), list(META_COLUMNS), rows)
-    times = ["Time"] if "Time" in dataset.fact_ids else []
-    header = ["uName", "uCode", *dataset.group_ids, *times, *facts, *dataset.indicator_ids]
-    position = {f: c for c, f in enumerate(dataset.fact_ids)}
-    numbers = dataset.facts[:, [position[f] for f in [*times, *facts]]]
-    data_rows = [
-        [name, code, *groups, *fact_values, *indicator_values]
-        for name, code, groups, fact_values, indicator_values in zip(
-            dataset.unit_names,
-            dataset.unit_ids.tolist(),
-            [[g or None for g in row] for row in dataset.groups.tolist()],
-            numbers.tolist(),
-            dataset.values.tolist(),
-            strict=True,
-        )
-    ]
-    _write(Path(idata_csv), header, data_rows)
+    return rows
 
 
 def _write(path: Path, header: list[str], rows: Sequence[Sequence[object]]) -> None:
