@@ -2,43 +2,9 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
-import pytest
 
 from icindex._engine import kernels as _kernels
-
-VALUES = np.array([[1.0, 4.0, np.nan], [0.0, 2.0, 3.0]])
-WEIGHTS = np.array([[1.0, 0.0], [1.0, 1.0], [2.0, 1.0]])
-
-
-@pytest.mark.parametrize(
-    ("power", "expected"),
-    [
-        (1.0, [[2.5, 4.0], [2.0, 2.5]]),  # (1+4)/2; (0+2+6)/4; (2+3)/2
-        (0.0, [[2.0, 4.0], [0.0, math.sqrt(6)]]),  # sqrt(1*4); a zero child; sqrt(2*3)
-        (-1.0, [[1.6, 4.0], [0.0, 2.4]]),  # 2/(1+1/4); 2/(1/2+1/3)
-        (2.0, [[math.sqrt(8.5), 4.0], [math.sqrt(22 / 4), math.sqrt(6.5)]]),
-    ],
-)
-def test_power_mean_closed_forms(power, expected):
-    """Weighted power means by hand; NaN children are skipped and weights renormalised."""
-    np.testing.assert_allclose(_kernels.power_mean(VALUES, WEIGHTS, power), expected, rtol=1e-12)
-
-
-def test_power_mean_is_nan_when_no_weighted_child_is_known():
-    """A parent whose only weighted children are NaN is NaN."""
-    result = _kernels.power_mean(np.array([[np.nan, 5.0]]), np.array([[1.0], [0.0]]), 1.0)
-    assert math.isnan(result[0, 0])
-
-
-def test_power_mean_batches_weight_sets():
-    """A leading axis on weights gives one result per weight set."""
-    batch = np.stack([WEIGHTS, WEIGHTS * [[1, 1], [0, 1], [1, 1]]])
-    result = _kernels.power_mean(VALUES, batch, 1.0)
-    assert result.shape == (2, 2, 2)
-    np.testing.assert_allclose(result[1], [[1.0, 4.0], [2.0, 2.5]])  # 1/1; (0 + 2 * 3) / 3
 
 
 def test_item_kernels():

@@ -329,3 +329,48 @@ def test_a_node_emptied_by_a_variant_leaves_the_variants_coverage_defined():
     scores = icindex.score(_emptying_variant(), city({"a": "yes", "b": "yes"}), min_coverage=0.6)
     assert scores.coverage[0, scores.ids.index("v")] == pytest.approx(0.5)
     assert math.isnan(scores.get("c", "v"))
+
+
+def _flat(method: str, p: float | None = None) -> Tree:
+    """A root over three indicators x0, x1, x2 of weights 1, 1 and 2."""
+    leaves = tuple(
+        Item(f"x{i}", "r", "indicator", f"X{i}", weight=w) for i, w in enumerate((1, 1, 2))
+    )
+    return Tree.of(Definition("f", "F", "r", (Node("r", "R", method=method, p=p),), leaves))
+
+
+FLAT = np.array([[1.0, 4.0, np.nan], [0.0, 2.0, 3.0]])  # two units; x2 unknown in the first
+
+
+@pytest.mark.parametrize(
+    ("method", "p", "expected"),
+    [
+        ("amean", None, [2.5, 2.0]),  # (1 + 4) / 2; (0 + 2 + 2 * 3) / 4
+        ("gmean", None, [2.0, 0.0]),  # sqrt(1 * 4); a weighted zero child
+        ("hmean", None, [1.6, 0.0]),  # 2 / (1 + 1/4); a weighted zero child
+        ("genmean", 2.0, [math.sqrt(8.5), math.sqrt(22 / 4)]),  # (1 + 16) / 2; (0 + 4 + 18) / 4
+    ],
+)
+def test_one_level_power_means_by_hand(method, p, expected):
+    """Weighted power means by hand; an unknown child is skipped and the weights renormalised."""
+    states, _ = evaluate(_flat(method, p), Leaves.of(FLAT))
+    np.testing.assert_allclose(states[0].values[0, :, 0], expected, rtol=1e-12)
+
+
+def test_one_level_with_no_weighted_child_known_is_nan():
+    """A parent whose only known children weigh 0 is missing (skip) with coverage 0."""
+    tree = _flat("amean")
+    weights = np.array(tree.weights)
+    weights[0, :2] = 0.0  # only x2 weighs, and it is unknown in the first unit
+    states, coverage = evaluate(tree.with_weights(weights), Leaves.of(FLAT))
+    assert math.isnan(states[0].values[0, 0, 0]) and coverage[0, 0, 0] == 0.0
+    assert states[0].values[0, 1, 0] == 3.0
+
+
+def test_weight_sets_give_one_result_each():
+    """Two weight sets at once: the second (x0 dropped) gives 4 and (2 + 6) / 3 = 8/3."""
+    tree = _flat("amean")
+    second = np.array(tree.weights)
+    second[0, 0] = 0.0
+    states, _ = evaluate(tree.with_weights(np.vstack([tree.weights, second])), Leaves.of(FLAT))
+    np.testing.assert_allclose(states[0].values[:, :, 0], [[2.5, 2.0], [4.0, 8 / 3]], rtol=1e-12)

@@ -10,7 +10,6 @@ from numpy.typing import NDArray
 
 __all__ = [
     "checklist_byte_points",
-    "power_mean",
     "score_checklists",
     "score_coded",
     "score_goalposts",
@@ -49,43 +48,6 @@ def untransform(mean: FloatArray, power: float) -> FloatArray:
         elif power != 1:
             np.power(mean, 1.0 / power, out=mean)
     return mean
-
-
-def power_mean(values: FloatArray, weights: FloatArray, power: float) -> FloatArray:
-    r"""Weighted power means of groups of children, skipping NaN children and renormalising.
-
-    .. math::
-
-        M_p = \Big(\frac{\sum_i w_i x_i^p}{\sum_i w_i}\Big)^{1/p}, \qquad
-        M_0 = \exp\frac{\sum_i w_i \ln x_i}{\sum_i w_i}
-
-    where the sums run over the children that are not NaN. For ``p <= 0`` a known child of
-    value 0 with positive weight makes the mean 0.
-
-    Parameters
-    ----------
-    values : ndarray, shape (..., n, k)
-        Children's values for ``n`` units; NaN where missing. For ``p <= 0`` or a
-        non-integer ``p``, values must be >= 0.
-    weights : ndarray, shape (..., k, m)
-        ``weights[..., i, j]`` is child ``i``'s weight in parent ``j`` (0 when not its child).
-        Leading axes broadcast against those of ``values`` (many weight sets at once).
-    power : float
-        1 arithmetic, 0 geometric, -1 harmonic, anything else generalised.
-
-    Returns
-    -------
-    ndarray, shape (..., n, m)
-        NaN where no child with positive weight is known.
-    """
-    known = (~np.isnan(values)).astype(np.float64)
-    present = known @ weights
-    with np.errstate(divide="ignore", invalid="ignore"):
-        mean = untransform((transform(values, power) @ weights) / present, power)
-    if power <= 0:
-        mean[zero_hits(values, weights) > 0] = 0.0
-    result: FloatArray = np.where(present > 0, mean, np.nan)
-    return result
 
 
 def zero_hits(values: FloatArray, weights: FloatArray) -> FloatArray:
