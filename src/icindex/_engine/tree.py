@@ -156,6 +156,7 @@ def _levels(tree: Tree, weights: FloatArray) -> tuple[Level, ...]:
     by_key: dict[tuple[int, float], list[int]] = {}
     for a, key in enumerate(zip(tree.heights, tree.powers, strict=True)):
         by_key.setdefault(key, []).append(a)
+    weightless = np.zeros((len(weights), len(tree.ids)), dtype=bool)
     levels = []
     for key, chosen in sorted(by_key.items()):
         child_cols = sorted({column[c] for a in chosen for c in tree.members[a][1]})
@@ -167,6 +168,10 @@ def _levels(tree: Tree, weights: FloatArray) -> tuple[Level, ...]:
             membership[[position[column[c]] for c in tree.members[a][1]], j] = 1.0
         matrix = sets[:, child_cols][:, :, None] * membership
         split = int(np.searchsorted(child_cols, k))
+        # An aggregate left with no weight (a variant excluded all below it) has no value and
+        # drops out of its parent, whose weights are renormalised: its row weighs 0 here.
+        matrix[:, split:] *= ~weightless[: len(sets), [c - k for c in child_cols[split:]], None]
+        weightless[:, chosen] = matrix.sum(axis=1) == 0
         levels.append(
             Level(
                 key[1],
@@ -263,10 +268,14 @@ def evaluate(
         parents, below = rows_of(level.parents), rows_of(level.agg_children)
         total, cover = level.totals, part.measured
         if level.agg_children.size:
-            below_cover = np.ascontiguousarray(coverage[sets][:, :, below])
-            cover, total = _over_weighted(cover, part, below_cover, level)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            coverage[:, :, parents] = cover / total
+            cover = cover + np.ascontiguousarray(coverage[sets][:, :, below]) @ level.agg_weights
+        # A weightless aggregate's coverage is 0 (not 0/0), so that it weighs nothing above.
+        coverage[:, :, parents] = np.divide(
+            cover,
+            total,
+            out=np.zeros(np.broadcast_shapes(np.shape(cover), total.shape)),
+            where=total > 0,
+        )
         for state in states:
             children = np.ascontiguousarray(state.values[sets][:, :, below])
             if strict:
@@ -278,30 +287,6 @@ def evaluate(
                     value, level, part, children, coverage[sets][:, :, parents], *thresholds
                 )
             else:
-                weight = total if not level.agg_children.size else _present(part, children, level)
-                value = filling(level, part, children, weight, state.fill)
+                value = filling(level, part, children, total, state.fill)
             state.values[:, :, parents] = value
     return states, coverage
-
-
-def _over_weighted(
-    cover: FloatArray | float, part: LeafSums, below: FloatArray, level: Level
-) -> tuple[FloatArray, FloatArray]:
-    """Coverage sums over the children that have a coverage: a child a variant left without any
-    weight has none (NaN) and drops out, as it does from the scores."""
-    has = ~np.isnan(below)
-    summed = cover + np.where(has, below, 0.0) @ level.agg_weights
-    return summed, _leaf_total(level) + has.astype(np.float64) @ level.agg_weights
-
-
-def _present(part: LeafSums, children: FloatArray, level: Level) -> FloatArray:
-    """A filled state's total weight: every leaf, and the aggregate children that have a value."""
-    present: FloatArray = _leaf_total(level) + (~np.isnan(children)).astype(np.float64) @ (
-        level.agg_weights
-    )
-    return present
-
-
-def _leaf_total(level: Level) -> FloatArray:
-    total: FloatArray = level.leaf_weights.sum(axis=1)[:, None, :]
-    return total
