@@ -99,11 +99,15 @@ def skipping(level: Level, part: LeafSums, children: FloatArray) -> FloatArray:
 def filling(
     level: Level, part: LeafSums, children: FloatArray, total: FloatArray, fill: float
 ) -> FloatArray:
-    """A filled state of a level's parents: every missing leaf counts as ``fill``."""
+    """A filled state of a level's parents: every missing leaf counts as ``fill``.
+
+    Every aggregate has a value in a filled state; one left without any weight scores 0 (not
+    0/0), so that it weighs nothing in its parent's sums.
+    """
     weights = level.agg_weights
     summed, hits = part.transformed, part.zeros
     if level.agg_children.size:
-        summed = summed + kernels.transform(children, level.power) @ weights
+        summed = summed + kernels.transform(children, level.power, filled=True) @ weights
         if level.power <= 0:
             hits = hits + kernels.zero_hits(children, weights)
     if fill > 0 or level.power > 0:
@@ -112,6 +116,8 @@ def filling(
         summed = summed + constant * missing_weight
     with np.errstate(divide="ignore", invalid="ignore"):
         value = kernels.untransform(np.asarray(summed / total, dtype=np.float64), level.power)
+    if not np.all(total > 0):
+        value[np.broadcast_to(~(total > 0), value.shape)] = 0.0
     if level.power <= 0:
         if fill == 0:
             hits = hits + part.unknown

@@ -69,6 +69,8 @@ class Level:
     leaf_weights: FloatArray = attrs.field(converter=readonly, eq=ARRAY_EQ)
     agg_weights: FloatArray = attrs.field(converter=readonly, eq=ARRAY_EQ)
     shared: bool = False
+    shared_children: bool = False
+    """True when the aggregate children's values agree across weight sets: read from set 0."""
 
     @property
     def totals(self) -> FloatArray:
@@ -181,6 +183,7 @@ def _levels(tree: Tree, weights: FloatArray) -> tuple[Level, ...]:
                 matrix[:, :split],
                 matrix[:, split:],
                 shared,
+                all(c in same for c in child_cols[split:]),
             )
         )
         if shared:
@@ -265,10 +268,11 @@ def evaluate(
     for level in tree.levels:
         part = LeafSums.of(level, leaves, min_availability > 0)
         sets = slice(0, 1) if level.shared else slice(None)
+        read = slice(0, 1) if level.shared_children else sets
         parents, below = rows_of(level.parents), rows_of(level.agg_children)
         total, cover = level.totals, part.measured
         if level.agg_children.size:
-            cover = cover + np.ascontiguousarray(coverage[sets][:, :, below]) @ level.agg_weights
+            cover = cover + np.ascontiguousarray(coverage[read][:, :, below]) @ level.agg_weights
         # A weightless aggregate's coverage is 0 (not 0/0), so that it weighs nothing above.
         coverage[:, :, parents] = np.divide(
             cover,
@@ -277,7 +281,7 @@ def evaluate(
             where=total > 0,
         )
         for state in states:
-            children = np.ascontiguousarray(state.values[sets][:, :, below])
+            children = np.ascontiguousarray(state.values[read][:, :, below])
             if strict:
                 check_domain(level, leaves, children)
             if state.fill is None:
