@@ -53,11 +53,12 @@ class LeafSums:
     unknown: FloatArray | float  # count of weighted missing leaves (p <= 0)
     available: FloatArray | float  # count of weighted known leaves (with min_availability)
     counted: FloatArray | float  # count of weighted leaf children
+    missing: FloatArray | float  # sum of w over missing leaves (what a fill replaces)
 
     @classmethod
     def of(cls, level: Level, leaves: Leaves, availability: bool) -> LeafSums:
         if not level.leaf_children.size:
-            return cls(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+            return cls(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
         rows = rows_of(level.leaf_children)
         values, weights = leaves.values[:, rows], level.leaf_weights
         known = leaves.known[:, rows]
@@ -75,6 +76,7 @@ class LeafSums:
             (1.0 - known) @ positive if low_power else 0.0,
             known @ positive if availability else 0.0,
             positive.sum(axis=1)[:, None, :],
+            weights.sum(axis=1)[:, None, :] - known_sum,
         )
 
 
@@ -111,9 +113,8 @@ def filling(
         if level.power <= 0:
             hits = hits + kernels.zero_hits(children, weights)
     if fill > 0 or level.power > 0:
-        missing_weight = level.leaf_weights.sum(axis=1)[:, None, :] - part.known
         constant = kernels.transform(np.array([fill]), level.power)[0]
-        summed = summed + constant * missing_weight
+        summed = summed + constant * part.missing
     with np.errstate(divide="ignore", invalid="ignore"):
         value = kernels.untransform(np.asarray(summed / total, dtype=np.float64), level.power)
     if not np.all(total > 0):

@@ -164,7 +164,7 @@ def _collapse(tree: Tree, computed: list[FloatArray], into: list[FloatArray], ro
     for values, target in zip(computed, into, strict=True):
         variants = target.shape[1] - width  # further weight sets (a batch) are not reported
         target[rows, :width] = values[0]
-        target[rows, width:] = values[1 : 1 + variants, :, 0].T
+        target[rows, width:] = values[list(tree.rows[1 : 1 + variants]), :, 0].T
 
 
 def _scores(

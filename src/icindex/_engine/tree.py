@@ -96,6 +96,9 @@ class Tree:
         Each aggregate's id and its children's ids (leaf or aggregate), for compiling levels.
     levels : tuple of Level
         In evaluation order (children before parents; groups last).
+    rows : tuple of int
+        The computed set of each row of ``weights``: equal rows are computed once (the ICC's
+        extended index excludes nothing, so it is the definition's own set).
     """
 
     leaf_ids: tuple[str, ...]
@@ -105,6 +108,7 @@ class Tree:
     powers: tuple[float, ...]
     heights: tuple[int, ...]
     levels: tuple[Level, ...] = ()
+    rows: tuple[int, ...] = ()
 
     @classmethod
     def of(cls, definition: Definition, leaf_ids: Sequence[str] | None = None) -> Tree:
@@ -132,8 +136,8 @@ class Tree:
 
     @property
     def n_sets(self) -> int:
-        """Number of weight sets."""
-        return int(self.weights.shape[0])
+        """Number of distinct weight sets, the ones :func:`evaluate` computes."""
+        return max(self.rows, default=0) + 1
 
     def with_weights(self, weights: FloatArray) -> Tree:
         """The same tree with other weights (sets, n_leaves + n_aggregates): levels recompiled.
@@ -146,7 +150,10 @@ class Tree:
             raise ScoringError(
                 f"weights: expected shape (sets, {expected[1]}) (got {weights.shape})"
             )
-        return attrs.evolve(self, weights=weights, levels=_levels(self, weights))
+        first: dict[bytes, int] = {}
+        rows = tuple(first.setdefault(row.tobytes(), len(first)) for row in weights)
+        distinct = weights[[rows.index(s) for s in range(len(first))]]
+        return attrs.evolve(self, weights=weights, levels=_levels(self, distinct), rows=rows)
 
 
 def _levels(tree: Tree, weights: FloatArray) -> tuple[Level, ...]:
@@ -258,7 +265,8 @@ def evaluate(
     Returns
     -------
     states : list of State
-        One per fill, each with values of shape (sets, n, n_aggregates).
+        One per fill, each with values of shape (sets, n, n_aggregates): one per distinct
+        weight set (row ``r`` of ``tree.weights`` is set ``tree.rows[r]``).
     coverage : ndarray, shape (sets, n, n_aggregates)
     """
     n, shape = leaves.values.shape[0], (tree.n_sets, leaves.values.shape[0], len(tree.ids))
