@@ -31,22 +31,24 @@ def transform(values: FloatArray, power: float, *, filled: bool = False) -> Floa
     With ``filled`` the values hold 0 (not NaN) where missing: ``p = 1`` returns them as they
     are, without a copy.
     """
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        if power == 1:
-            return values if filled else np.where(np.isnan(values), 0.0, values)
-        if power == 0:
-            return np.log(np.where(values > 0, values, 1.0))
-        usable = np.abs(values) > 0  # False for NaN and 0
-        return np.where(usable, np.where(usable, values, 1.0) ** power, 0.0)
+    if power == 1:
+        return values if filled else np.where(np.isnan(values), 0.0, values)
+    if power == 0:
+        return np.log(np.where(values > 0, values, 1.0))
+    usable = np.abs(values) > 0  # False for NaN and 0
+    return np.where(usable, np.where(usable, values, 1.0) ** power, 0.0)
 
 
 def untransform(mean: FloatArray, power: float) -> FloatArray:
-    """The inverse power map, in place: ``mean``, ``exp(mean)`` or ``mean ** (1 / p)``."""
-    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
-        if power == 0:
-            np.exp(mean, out=mean)
-        elif power != 1:
-            np.power(mean, 1.0 / power, out=mean)
+    """The inverse power map, in place: ``mean``, ``exp(mean)`` or ``mean ** (1 / p)``.
+
+    Like :func:`transform`, it leaves floating-point warnings to its caller (the tree engine
+    silences them once per evaluation: an empty mean is 0/0 by design, then set to NaN).
+    """
+    if power == 0:
+        np.exp(mean, out=mean)
+    elif power != 1:
+        np.power(mean, 1.0 / power, out=mean)
     return mean
 
 

@@ -90,8 +90,7 @@ def skipping(level: Level, part: LeafSums, children: FloatArray) -> FloatArray:
         if level.power <= 0:
             zeros = zeros + kernels.zero_hits(children, weights)
     present = np.asarray(present, dtype=np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        value = kernels.untransform(summed / present, level.power)
+    value = kernels.untransform(summed / present, level.power)
     if level.power <= 0:
         value[(np.asarray(zeros) > 0) & (present > 0)] = 0.0
     value[~(present > 0)] = np.nan
@@ -115,9 +114,8 @@ def filling(
     if fill > 0 or level.power > 0:
         constant = kernels.transform(np.array([fill]), level.power)[0]
         summed = summed + constant * part.missing
-    with np.errstate(divide="ignore", invalid="ignore"):
-        value = kernels.untransform(np.asarray(summed / total, dtype=np.float64), level.power)
-    if not np.all(total > 0):
+    value = kernels.untransform(np.asarray(summed / total, dtype=np.float64), level.power)
+    if not level.weighted:
         value[np.broadcast_to(~(total > 0), value.shape)] = 0.0
     if level.power <= 0:
         if fill == 0:
@@ -157,13 +155,12 @@ def check_domain(level: Level, leaves: Leaves, children: FloatArray) -> None:
     """Raise OutOfDomainError when a weighted child is <= 0 (p <= 0) or < 0 (other p != 1)."""
     if level.power == 1:
         return
-    with np.errstate(invalid="ignore"):
-        rows = rows_of(level.leaf_children)
-        leaf_values = leaves.values[:, rows]
-        bad_leaf = (leaf_values <= 0 if level.power <= 0 else leaf_values < 0) & (
-            leaves.known[:, rows] > 0
-        )
-        bad_agg = children <= 0 if level.power <= 0 else children < 0
+    rows = rows_of(level.leaf_children)
+    leaf_values = leaves.values[:, rows]
+    bad_leaf = (leaf_values <= 0 if level.power <= 0 else leaf_values < 0) & (
+        leaves.known[:, rows] > 0
+    )
+    bad_agg = children <= 0 if level.power <= 0 else children < 0  # NaN compares False
     hits = bad_leaf.astype(np.float64) @ (level.leaf_weights > 0)
     hits = hits + bad_agg.astype(np.float64) @ (level.agg_weights > 0)
     hit = np.any(hits > 0, axis=0)  # (units, parents)

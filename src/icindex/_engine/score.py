@@ -152,9 +152,10 @@ def _workspace(plan: Plan, rows: int, states: int) -> _Workspace:
     return _Workspace(leaves, [np.empty(shape) for _ in range(states + 1)])
 
 
-def _results(plan: Plan, n: int, states: int) -> list[FloatArray]:
-    """Preallocated aggregate columns (n, nodes + groups + variants), one per state + coverage."""
-    width = len(plan.tree.ids) + len(plan.definition.variants)
+def _results(plan: Plan, n: int, states: int, leaves: int = 0) -> list[FloatArray]:
+    """Preallocated result columns (n, leaves + nodes + groups + variants), one per state and
+    one for coverage (``leaves``: how many leaf columns are stored in front)."""
+    width = leaves + len(plan.tree.ids) + len(plan.definition.variants)
     return [np.empty((n, width)) for _ in range(states + 1)]
 
 
@@ -263,13 +264,17 @@ def _composite(plan: Plan, dataset: Dataset) -> Scores:
     rows, measured, imputed = _leaf_rows(plan, dataset)
     units = dataset.unit_ids.tolist()
     normalise_rows(rows, plan.normalisers, units)  # in place
-    aggregates, coverage = _aggregate(plan, rows, None if imputed is None else measured, units)
-    values = np.hstack([rows.T, aggregates])
+    k = rows.shape[0]
+    values, cover = _results(plan, dataset.n_units, 1, leaves=k)
+    values[:, :k] = rows.T
+    shifted = values[:, :k] + plan.options.shift if plan.options.shift else values[:, :k]
+    leaves = Leaves.of(shifted, None if imputed is None else measured.T)
+    cover[:, :k] = leaves.measured
+    _aggregate(plan, leaves, [values[:, k:], cover[:, k:]], units)
     flags = None
     if imputed is not None:
         flags = np.zeros(values.shape, dtype=bool)
-        flags[:, : rows.shape[0]] = imputed.T
-    cover = np.hstack([measured.T.astype(np.float64), coverage])
+        flags[:, :k] = imputed.T
     names = dataset.unit_names
     return _scores(plan, dataset.unit_ids, names, values, cover, [], imputed=flags)
 
@@ -297,31 +302,26 @@ def _leaf_rows(
     return np.ascontiguousarray(filled.T), measured, imputed.T
 
 
-def _aggregate(
-    plan: Plan, rows: FloatArray, measured: NDArray[np.bool_] | None, units: Sequence[str]
-) -> tuple[FloatArray, FloatArray]:
-    """Every aggregate (n, nodes + groups + variants) and its coverage, chunk by chunk."""
+def _aggregate(plan: Plan, leaves: Leaves, into: list[FloatArray], units: Sequence[str]) -> None:
+    """Every aggregate (nodes, groups, variants) and its coverage, chunk by chunk, ``into``."""
     options, tree = plan.options, plan.tree
-    leaves = rows.T + options.shift if options.shift else rows.T
-    n = leaves.shape[0]
-    values, coverage = _results(plan, n, 1)
+    n = leaves.values.shape[0]
     step = plan.chunk_rows()
     for start in range(0, n, step):
         chunk = slice(start, start + step)
         try:
             states, cover = evaluate(
                 tree,
-                Leaves.of(leaves[chunk], None if measured is None else measured.T[chunk]),
+                leaves.take(chunk),
                 min_coverage=options.min_coverage,
                 min_availability=options.min_availability,
                 strict=True,
             )
         except OutOfDomainError as error:
             raise _domain_error(plan, error, units[start:]) from None
-        _collapse(tree, [states[0].values, cover], [values, coverage], chunk)
+        _collapse(tree, [states[0].values, cover], into, chunk)
     if options.shift:
-        values -= options.shift
-    return values, coverage
+        into[0] -= options.shift
 
 
 def _domain_error(plan: Plan, error: OutOfDomainError, units: Sequence[str]) -> ScoringError:

@@ -70,6 +70,8 @@ class Level:
     agg_weights: FloatArray = attrs.field(converter=readonly, eq=ARRAY_EQ)
     shared: bool = False
     shared_children: bool = False
+    weighted: bool = True
+    """False when some parent has no weight at all in some set (its mean would be 0/0)."""
     """True when the aggregate children's values agree across weight sets: read from set 0."""
 
     @property
@@ -191,6 +193,7 @@ def _levels(tree: Tree, weights: FloatArray) -> tuple[Level, ...]:
                 matrix[:, split:],
                 shared,
                 all(c in same for c in child_cols[split:]),
+                bool(np.all(matrix.sum(axis=1) > 0)),
             )
         )
         if shared:
@@ -236,6 +239,12 @@ class Leaves:
         counted = known_f if measured is None else measured.astype(np.float64)
         return cls(np.where(known, leaves, 0.0), known_f, counted)
 
+    def take(self, rows: slice) -> Leaves:
+        """The leaves of some units (``measured`` stays ``known`` when it was)."""
+        known = self.known[rows]
+        measured = known if self.measured is self.known else self.measured[rows]
+        return Leaves(self.values[rows], known, measured)
+
 
 def evaluate(
     tree: Tree,
@@ -273,32 +282,42 @@ def evaluate(
     work = [np.empty(shape) for _ in range(len(fills) + 1)] if out is None else out
     coverage = work[-1][:, :n]
     states = [State(fill, array[:, :n]) for fill, array in zip(fills, work, strict=False)]
-    for level in tree.levels:
-        part = LeafSums.of(level, leaves, min_availability > 0)
-        sets = slice(0, 1) if level.shared else slice(None)
-        read = slice(0, 1) if level.shared_children else sets
-        parents, below = rows_of(level.parents), rows_of(level.agg_children)
-        total, cover = level.totals, part.measured
-        if level.agg_children.size:
-            cover = cover + np.ascontiguousarray(coverage[read][:, :, below]) @ level.agg_weights
-        # A weightless aggregate's coverage is 0 (not 0/0), so that it weighs nothing above.
-        coverage[:, :, parents] = np.divide(
-            cover,
-            total,
-            out=np.zeros(np.broadcast_shapes(np.shape(cover), total.shape)),
-            where=total > 0,
-        )
-        for state in states:
-            children = np.ascontiguousarray(state.values[read][:, :, below])
-            if strict:
-                check_domain(level, leaves, children)
-            if state.fill is None:
-                value = skipping(level, part, children)
-                thresholds = (min_coverage, min_availability)
-                apply_thresholds(
-                    value, level, part, children, coverage[sets][:, :, parents], *thresholds
-                )
-            else:
-                value = filling(level, part, children, total, state.fill)
-            state.values[:, :, parents] = value
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # 0/0 is "no value"
+        for level in tree.levels:
+            _level(level, leaves, states, coverage, min_coverage, min_availability, strict)
     return states, coverage
+
+
+def _level(
+    level: Level,
+    leaves: Leaves,
+    states: list[State],
+    coverage: FloatArray,
+    min_coverage: float,
+    min_availability: float,
+    strict: bool,
+) -> None:
+    """One level of :func:`evaluate`: its parents' coverage and values in every state."""
+    part = LeafSums.of(level, leaves, min_availability > 0)
+    sets = slice(0, 1) if level.shared else slice(None)
+    read = slice(0, 1) if level.shared_children else sets
+    parents, below = rows_of(level.parents), rows_of(level.agg_children)
+    total, cover = level.totals, part.measured
+    if level.agg_children.size:
+        cover = cover + np.ascontiguousarray(coverage[read][:, :, below]) @ level.agg_weights
+    # A weightless aggregate's coverage is 0 (not 0/0), so that it weighs nothing above.
+    share = cover / total
+    coverage[:, :, parents] = share if level.weighted else np.nan_to_num(share, nan=0.0)
+    for state in states:
+        children = np.ascontiguousarray(state.values[read][:, :, below])
+        if strict:
+            check_domain(level, leaves, children)
+        if state.fill is None:
+            value = skipping(level, part, children)
+            thresholds = (min_coverage, min_availability)
+            apply_thresholds(
+                value, level, part, children, coverage[sets][:, :, parents], *thresholds
+            )
+        else:
+            value = filling(level, part, children, total, state.fill)
+        state.values[:, :, parents] = value
