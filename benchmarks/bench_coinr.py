@@ -18,11 +18,16 @@ more than COINr's ``Aggregate`` alone. A second ratio compares with
 a floor measured in the same run: copying the indicator values once (``values.copy()``).
 
 Run: ``python -m pytest benchmarks/bench_coinr.py -s`` (``--benchmark-disable`` for one pass).
+At 2,040 units one call's arrays are about 1 MB each, and glibc's default allocator returns the
+top of the heap to the kernel after nearly every call, so the next call maps fresh pages; run
+again with ``MALLOC_TOP_PAD_=67108864`` (glibc keeps 64 MiB spare) to see the engine without that
+cost. The footer says which setting was in effect.
 """
 
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 
 import numpy as np
@@ -70,7 +75,8 @@ HEADER = (
 )
 FOOTER = (
     "* extrapolated: 10 x COINr's 2,040-unit time (COINr was not measured there)\n"
-    "goal: at least 300x faster than COINr at 2,040 units (reported here, not asserted)"
+    "goal: at least 300x faster than COINr at 2,040 units (reported here, not asserted)\n"
+    f"allocator: MALLOC_TOP_PAD_={os.environ.get('MALLOC_TOP_PAD_', 'unset (glibc default)')}"
 )
 
 

@@ -59,7 +59,7 @@ class LeafSums:
     def of(cls, level: Level, leaves: Leaves, availability: bool) -> LeafSums:
         if not level.leaf_children.size:
             return cls(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
-        rows = rows_of(level.leaf_children)
+        rows = level.leaf_rows
         values, weights = leaves.values[:, rows], level.leaf_weights
         known = leaves.known[:, rows]
         known_sum = known @ weights
@@ -155,7 +155,7 @@ def check_domain(level: Level, leaves: Leaves, children: FloatArray) -> None:
     """Raise OutOfDomainError when a weighted child is <= 0 (p <= 0) or < 0 (other p != 1)."""
     if level.power == 1:
         return
-    rows = rows_of(level.leaf_children)
+    rows = level.leaf_rows
     leaf_values = leaves.values[:, rows]
     bad_leaf = (leaf_values <= 0 if level.power <= 0 else leaf_values < 0) & (
         leaves.known[:, rows] > 0

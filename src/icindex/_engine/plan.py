@@ -141,35 +141,28 @@ class Plan:
     items: ItemTables | None
     normalisers: Normalisers | None
     directions: FloatArray = attrs.field(converter=readonly, eq=ARRAY_EQ)
+    ids: tuple[str, ...] = attrs.field(init=False, eq=False)
+    """Every output column: items, nodes (root first), groups, variants."""
+    names: tuple[str, ...] = attrs.field(init=False, eq=False, repr=False)
+    """The human name of every output column (an item's question)."""
+    kinds: tuple[str, ...] = attrs.field(init=False, eq=False, repr=False)
+    """``item``, ``node``, ``group`` or ``variant`` per output column."""
+
+    def __attrs_post_init__(self) -> None:
+        d = self.definition
+        aggregates: tuple[Node | Group | Variant, ...] = (*d.nodes, *d.groups, *d.variants)
+        counts = (len(d.items), len(d.nodes), len(d.groups), len(d.variants))
+        kinds = ("item", "node", "group", "variant")
+        object.__setattr__(self, "ids", tuple(e.id for e in (*d.items, *aggregates)))
+        names = tuple(i.question for i in d.items) + tuple(e.name for e in aggregates)
+        object.__setattr__(self, "names", names)
+        repeated = (kind for kind, count in zip(kinds, counts, strict=True) for _ in range(count))
+        object.__setattr__(self, "kinds", tuple(repeated))
 
     @property
     def composite(self) -> bool:
         """True for an index of numeric indicators (scored by :func:`score_composite`)."""
         return self.normalisers is not None
-
-    @property
-    def ids(self) -> tuple[str, ...]:
-        """Every output column: items, nodes (root first), groups, variants."""
-        d = self.definition
-        return tuple(i.id for i in d.items) + self.tree.ids + tuple(v.id for v in d.variants)
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        """The human name of every output column (an item's question)."""
-        d = self.definition
-        aggregates: tuple[Node | Group | Variant, ...] = (*d.nodes, *d.groups, *d.variants)
-        return tuple(i.question for i in d.items) + tuple(e.name for e in aggregates)
-
-    @property
-    def kinds(self) -> tuple[str, ...]:
-        """``item``, ``node``, ``group`` or ``variant`` per output column."""
-        d = self.definition
-        counts = (len(d.items), len(d.nodes), len(d.groups), len(d.variants))
-        return tuple(
-            kind
-            for kind, count in zip(("item", "node", "group", "variant"), counts, strict=True)
-            for _ in range(count)
-        )
 
     def with_options(self, **changes: Any) -> Plan:
         """The plan recompiled with some options changed (the others, and its weights, kept)."""

@@ -70,15 +70,22 @@ class Level:
     agg_weights: FloatArray = attrs.field(converter=readonly, eq=ARRAY_EQ)
     shared: bool = False
     shared_children: bool = False
+    """True when the aggregate children's values agree across weight sets: read from set 0."""
     weighted: bool = True
     """False when some parent has no weight at all in some set (its mean would be 0/0)."""
-    """True when the aggregate children's values agree across weight sets: read from set 0."""
+    # Derived once, on construction, for the chunk loop: slices (views) where columns are
+    # contiguous, and each parent's total child weight per set, shape (sets, 1, parents).
+    parent_rows: slice | Index = attrs.field(init=False, eq=False, repr=False)
+    leaf_rows: slice | Index = attrs.field(init=False, eq=False, repr=False)
+    agg_rows: slice | Index = attrs.field(init=False, eq=False, repr=False)
+    totals: FloatArray = attrs.field(init=False, eq=False, repr=False)
 
-    @property
-    def totals(self) -> FloatArray:
-        """Each parent's total child weight per weight set, shape (sets, 1, parents)."""
-        total: FloatArray = self.leaf_weights.sum(axis=1) + self.agg_weights.sum(axis=1)
-        return total[:, None, :]
+    def __attrs_post_init__(self) -> None:
+        total = self.leaf_weights.sum(axis=1) + self.agg_weights.sum(axis=1)
+        object.__setattr__(self, "parent_rows", rows_of(self.parents))
+        object.__setattr__(self, "leaf_rows", rows_of(self.leaf_children))
+        object.__setattr__(self, "agg_rows", rows_of(self.agg_children))
+        object.__setattr__(self, "totals", readonly(total[:, None, :]))
 
 
 @attrs.frozen
@@ -301,7 +308,7 @@ def _level(
     part = LeafSums.of(level, leaves, min_availability > 0)
     sets = slice(0, 1) if level.shared else slice(None)
     read = slice(0, 1) if level.shared_children else sets
-    parents, below = rows_of(level.parents), rows_of(level.agg_children)
+    parents, below = level.parent_rows, level.agg_rows
     total, cover = level.totals, part.measured
     if level.agg_children.size:
         cover = cover + np.ascontiguousarray(coverage[read][:, :, below]) @ level.agg_weights
