@@ -75,6 +75,18 @@ class Parameters:
         return Parameters(**{f.name: getattr(self, f.name)[rows] for f in attrs.fields(Parameters)})
 
 
+def _lowest(values: FloatArray) -> FloatArray:
+    """Each row's smallest known value, (k, 1); NaN for a row with none (one pass, no copy)."""
+    lowest: FloatArray = np.fmin.reduce(values, axis=1, keepdims=True)
+    return lowest
+
+
+def _highest(values: FloatArray) -> FloatArray:
+    """Each row's largest known value, (k, 1); NaN for a row with none."""
+    highest: FloatArray = np.fmax.reduce(values, axis=1, keepdims=True)
+    return highest
+
+
 def _rescale(fraction: FloatArray, p: Parameters) -> FloatArray:
     """Map fractions (0 at the worst, 1 at the best) onto ``[out_low, out_high]``, in place."""
     fraction *= p.out_high - p.out_low
@@ -95,8 +107,7 @@ def identity(values: FloatArray, p: Parameters, out: FloatArray) -> FloatArray:
 
 def minmax(values: FloatArray, p: Parameters, out: FloatArray) -> FloatArray:
     r""":math:`l + (u - l)\,(x - \min x) / (\max x - \min x)` per indicator."""
-    lowest = np.nanmin(values, axis=1, keepdims=True)
-    highest = np.nanmax(values, axis=1, keepdims=True)
+    lowest, highest = _lowest(values), _highest(values)
     np.subtract(values, lowest, out=out)
     out *= (p.out_high - p.out_low) / (highest - lowest)
     out += p.out_low
@@ -138,7 +149,7 @@ def percentile(values: FloatArray, p: Parameters, out: FloatArray) -> FloatArray
 
 def distance(values: FloatArray, p: Parameters, out: FloatArray) -> FloatArray:
     r"""Distance to target :math:`1 - (t - x) / (t - \min x)`, capped at 1 if ``cap``."""
-    lowest = np.nanmin(values, axis=1, keepdims=True)
+    lowest = _lowest(values)
     np.subtract(p.target, values, out=out)
     out /= p.target - lowest
     np.subtract(1.0, out, out=out)
@@ -194,7 +205,7 @@ def _check_counts(method: str, known: NDArray[np.intp], indicators: Sequence[str
 def _check_spread(method: str, values: FloatArray, indicators: Sequence[str]) -> None:
     """Raise when min-max or z-score would divide by a zero spread (all known values equal)."""
     with np.errstate(invalid="ignore"):
-        flat = np.nanmax(values, axis=1) == np.nanmin(values, axis=1)
+        flat = (_highest(values) == _lowest(values))[:, 0]
     for row in np.flatnonzero(flat):
         raise ScoringError(
             f"indicator {indicators[int(row)]!r}: {method} needs known values that differ "
@@ -205,7 +216,7 @@ def _check_spread(method: str, values: FloatArray, indicators: Sequence[str]) ->
 def _check_target(values: FloatArray, p: Parameters, indicators: Sequence[str]) -> None:
     """Raise when a target is not better than the worst value (the order would turn round)."""
     with np.errstate(invalid="ignore"):
-        lowest = np.nanmin(values, axis=1, keepdims=True)
+        lowest = _lowest(values)
     for row in np.flatnonzero(~(p.target > lowest)):
         raise ScoringError(
             f"indicator {indicators[int(row)]!r}: distance needs a target better than the "

@@ -156,7 +156,7 @@ def _results(plan: Plan, n: int, states: int, leaves: int = 0) -> list[FloatArra
     """Preallocated result columns (n, leaves + nodes + groups + variants), one per state and
     one for coverage (``leaves``: how many leaf columns are stored in front)."""
     width = leaves + len(plan.tree.ids) + len(plan.definition.variants)
-    return [np.empty((n, width)) for _ in range(states + 1)]
+    return list(np.empty((states + 1, n, width)))  # one block: fewer, larger allocations
 
 
 def _collapse(tree: Tree, computed: list[FloatArray], into: list[FloatArray], rows: slice) -> None:
@@ -267,8 +267,7 @@ def _composite(plan: Plan, dataset: Dataset) -> Scores:
     k = rows.shape[0]
     values, cover = _results(plan, dataset.n_units, 1, leaves=k)
     values[:, :k] = rows.T
-    shifted = values[:, :k] + plan.options.shift if plan.options.shift else values[:, :k]
-    leaves = Leaves.of(shifted, None if imputed is None else measured.T)
+    leaves = _leaves(rows, measured, imputed is not None, plan.options.shift)
     cover[:, :k] = leaves.measured
     _aggregate(plan, leaves, [values[:, k:], cover[:, k:]], units)
     flags = None
@@ -277,6 +276,15 @@ def _composite(plan: Plan, dataset: Dataset) -> Scores:
         flags[:, :k] = imputed.T
     names = dataset.unit_names
     return _scores(plan, dataset.unit_ids, names, values, cover, [], imputed=flags)
+
+
+def _leaves(rows: FloatArray, measured: NDArray[np.bool_], imputed: bool, shift: float) -> Leaves:
+    """The engine's leaves from normalised rows (k, n), as (n, k) views: no transposing copy."""
+    known = ~np.isnan(rows) if imputed else measured
+    known_f = known.astype(np.float64).T
+    counted = measured.astype(np.float64).T if imputed else known_f  # one object: one matmul
+    zero_filled = np.where(known, rows + shift if shift else rows, 0.0)
+    return Leaves(zero_filled.T, known_f, counted)
 
 
 def _leaf_rows(
