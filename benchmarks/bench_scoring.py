@@ -102,7 +102,7 @@ def test_engine_vs_scalar_reference(benchmark, icc):
     for row in (0, 150, 299):
         want, _ = reference.score_city(icc, cities[row])
         assert scores.values[row, scores.ids.index("index")] == pytest.approx(want["index"])
-    scalar = best_of(lambda: [reference.score_city(icc, city) for city in cities], repeat=1) / 300
+    scalar = best_of(lambda: [reference.score_city(icc, city) for city in cities], repeat=3) / 300
     many = icindex.synthetic_cities(icc, 100_000, seed=1, unknown_share=0.2)
     plan = icindex.compile(icc)
     engine = best_of(lambda: icindex.score(plan, many), repeat=5) / 100_000

@@ -21,7 +21,7 @@ from . import kernels
 from .encoding import Encoded, Layout
 from .tree import Leaves
 
-__all__ = ["SCORERS", "AnswerItems", "ItemTables"]
+__all__ = ["SCORERS", "AnswerItems", "ItemTables", "Work"]
 
 FloatArray = NDArray[np.float64]
 
@@ -87,33 +87,57 @@ class ItemTables:
         return tuple(self.layout.item_ids[i] for i in self.order.tolist())
 
     def leaves(
-        self, encoded: Encoded, rows: slice = slice(None), out: Leaves | None = None
+        self, encoded: Encoded, rows: slice = slice(None), work: Work | None = None
     ) -> Leaves:
         """The item scores of the cities at ``rows``, in leaf order, as the engine reads them:
-        0-100, zero-filled, with a mask of the known answers; written into ``out`` if given."""
+        0-100, zero-filled, with a mask of the known answers; written into ``work`` if given."""
         n = len(range(encoded.n_cities)[rows])
-        if out is None:
-            width = len(self.order)
-            out = Leaves(np.empty((n, width)), np.empty((n, width)), np.empty(0))
-        values, known = out.values[:n], out.known[:n]
+        work = work if work is not None else Work.of(self, n)
+        values, known = work.values[:n], work.known[:n]
         start = 0
         for array, scorer in SCORERS.items():
             part = getattr(encoded, array)[rows]
             block = slice(start, start + part.shape[1])
-            scorer(self, part, values[:, block], known[:, block])
+            scorer(self, part, values[:, block], known[:, block], work)
             start += part.shape[1]
         return Leaves(values, known, known)
 
 
+@attrs.frozen
+class Work:
+    """The arrays item scoring writes into, for one chunk of up to ``rows`` cities.
+
+    Allocated once per scoring call and reused by every chunk: on virtual machines, mapping
+    fresh memory for each chunk's temporaries costs more than the arithmetic.
+    """
+
+    values: FloatArray
+    known: FloatArray
+    looked: FloatArray  # coded items' scores, contiguous
+    index: NDArray[np.intp]  # coded items' flat table indices
+
+    @classmethod
+    def of(cls, tables: ItemTables, rows: int) -> Work:
+        """Work arrays for ``rows`` cities."""
+        width, coded = len(tables.order), len(tables.layout.coded)
+        return cls(
+            np.empty((rows, width)),
+            np.empty((rows, width)),
+            np.empty((rows, coded)),
+            np.empty((rows, coded), dtype=np.intp),
+        )
+
+
 def _score_codes(
-    tables: ItemTables, codes: NDArray[np.integer], out: FloatArray, known: FloatArray
+    tables: ItemTables, codes: NDArray[np.integer], out: FloatArray, known: FloatArray, work: Work
 ) -> None:
-    out[...] = kernels.score_coded(codes, tables.coded)
+    n = codes.shape[0]
+    out[...] = kernels.score_coded(codes, tables.coded, work.looked[:n], work.index[:n])
     np.greater_equal(codes, 0, out=known)
 
 
 def _score_ticks(
-    tables: ItemTables, ticks: NDArray[np.int64], out: FloatArray, known: FloatArray
+    tables: ItemTables, ticks: NDArray[np.int64], out: FloatArray, known: FloatArray, work: Work
 ) -> None:
     out[...] = kernels.score_checklists(
         ticks, tables.checklist_points, tables.checklist_low, tables.checklist_high, 0.0
@@ -122,7 +146,7 @@ def _score_ticks(
 
 
 def _score_values(
-    tables: ItemTables, values: FloatArray, out: FloatArray, known: FloatArray
+    tables: ItemTables, values: FloatArray, out: FloatArray, known: FloatArray, work: Work
 ) -> None:
     out[:, tables.threshold_items] = kernels.score_thresholds(
         values[:, tables.threshold_items], tables.thresholds, tables.threshold_scores, 0.0
@@ -135,7 +159,7 @@ def _score_values(
 
 #: Encoded array -> the kernel writing its items' scores into their block of leaves, in the
 #: order of the leaves (see :class:`icindex.Layout` for which kinds each array holds).
-SCORERS: dict[str, Callable[[ItemTables, Any, FloatArray, FloatArray], None]] = {
+SCORERS: dict[str, Callable[[ItemTables, Any, FloatArray, FloatArray, Work], None]] = {
     "codes": _score_codes,
     "ticks": _score_ticks,
     "values": _score_values,

@@ -58,20 +58,28 @@ def zero_hits(values: FloatArray, weights: FloatArray) -> FloatArray:
     return hits
 
 
-def score_coded(codes: NDArray[np.integer], table: FloatArray) -> FloatArray:
+def score_coded(
+    codes: NDArray[np.integer],
+    table: FloatArray,
+    out: FloatArray | None = None,
+    index: NDArray[np.intp] | None = None,
+) -> FloatArray:
     """Scores of yes_no and choice answers by table look-up.
 
     Parameters
     ----------
     codes : int array, shape (n, c)
         Option index per city and item, -1 for unknown.
-    table : ndarray, shape (c, width + 1)
+    table : ndarray, shape (c, width + 1), C-contiguous
         ``table[j, 1 + o]`` is item ``j``'s score for option ``o``; ``table[j, 0]`` is what the
         unknown code -1 looks up (NaN, or 0 for zero-filled leaves).
+    out, index : ndarray, shape (n, c), optional
+        Where to write the scores, and scratch for the flat indices (float64 and intp,
+        C-contiguous): given, the look-up allocates nothing.
     """
-    index = codes.astype(np.intp)
-    index += np.arange(table.shape[0], dtype=np.intp) * table.shape[1] + 1
-    scores: FloatArray = np.take(table, index)  # flat: row j starts at j * (width + 1)
+    offsets = np.arange(table.shape[0], dtype=np.intp) * table.shape[1] + 1
+    flat = np.add(codes, offsets, out=index, dtype=np.intp, casting="unsafe")
+    scores: FloatArray = np.take(table, flat, out=out, mode="wrap")  # indices are in range
     return scores
 
 

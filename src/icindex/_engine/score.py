@@ -21,7 +21,7 @@ from .._model.definition import Definition, Normalisation
 from .._results.scores import Scores
 from .encoding import Encoded, encode
 from .impute import impute as impute_values
-from .items import AnswerItems, ItemTables
+from .items import AnswerItems, ItemTables, Work
 from .normalise import normalise_rows
 from .plan import POLICY_FILLS, Plan, compile, with_method
 from .tree import Leaves, OutOfDomainError, Tree, evaluate
@@ -113,10 +113,10 @@ def _score_encoded(
     fills = POLICY_FILLS[plan.options.missing]
     results = _results(plan, cities.n_cities, len(fills))
     step = min(plan.chunk_rows(), max(cities.n_cities, 1))
-    buffers = _workspace(plan, step, len(fills))
+    buffers = _workspace(plan, tables, step, len(fills))
     for start in range(0, cities.n_cities, step):
         rows = slice(start, start + step)
-        leaves = tables.leaves(cities, rows, out=buffers.leaves)
+        leaves = tables.leaves(cities, rows, work=buffers.items)
         states, coverage = evaluate(
             plan.tree,
             leaves,
@@ -141,15 +141,13 @@ def _score_encoded(
 class _Workspace:
     """Work arrays for one chunk, allocated once per call and reused by every chunk."""
 
-    leaves: Leaves
+    items: Work
     states: list[FloatArray]
 
 
-def _workspace(plan: Plan, rows: int, states: int) -> _Workspace:
-    width, tree = len(plan.tree.leaf_ids), plan.tree
-    leaves = Leaves(np.empty((rows, width)), np.empty((rows, width)), np.empty(0))
-    shape = (tree.n_sets, rows, len(tree.ids))
-    return _Workspace(leaves, [np.empty(shape) for _ in range(states + 1)])
+def _workspace(plan: Plan, tables: ItemTables, rows: int, states: int) -> _Workspace:
+    shape = (plan.tree.n_sets, rows, len(plan.tree.ids))
+    return _Workspace(Work.of(tables, rows), [np.empty(shape) for _ in range(states + 1)])
 
 
 def _results(plan: Plan, n: int, states: int, leaves: int = 0) -> list[FloatArray]:
