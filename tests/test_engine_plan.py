@@ -200,3 +200,10 @@ def test_a_variant_column_follows_its_weight_row(yes_then_no):
     weights = np.array(plan.tree.weights)
     weights[1] = [1.0, 0.0, 1.0]  # columns a, b, r
     assert icindex.score(plan.with_weights(weights), yes_then_no).get("c", "v") == 100
+
+
+def test_an_unknown_option_is_named():
+    """A misspelt option is a ScoringError naming it, not a bare TypeError."""
+    icc = icindex.load_definition("icc")
+    with pytest.raises(icindex.ScoringError, match="unknown options \\['misssing'\\]"):
+        icindex.compile(icc, misssing="skip")

@@ -229,6 +229,10 @@ def compile(definition: Definition, **options: Any) -> Plan:
     >>> icindex.score(plan, cities).lower.shape
     (5, 124)
     """
+    unknown = sorted(set(options) - {field.name for field in attrs.fields(Options)})
+    if unknown:
+        known = [field.name for field in attrs.fields(Options)]
+        raise ScoringError(f"compile: unknown options {unknown} (expected some of {known})")
     settings = Options(**options)
     kinds = {item.kind == "indicator" for item in definition.items}
     if kinds == {True, False}:
