@@ -229,11 +229,7 @@ def compile(definition: Definition, **options: Any) -> Plan:
     >>> icindex.score(plan, cities).lower.shape
     (5, 124)
     """
-    unknown = sorted(set(options) - {field.name for field in attrs.fields(Options)})
-    if unknown:
-        known = [field.name for field in attrs.fields(Options)]
-        raise ScoringError(f"compile: unknown options {unknown} (expected some of {known})")
-    settings = Options(**options)
+    settings = _options(definition, options)
     kinds = {item.kind == "indicator" for item in definition.items}
     if kinds == {True, False}:
         raise ScoringError(
@@ -251,6 +247,17 @@ def compile(definition: Definition, **options: Any) -> Plan:
     tables = ItemTables.of(definition)
     tree = Tree.of(chosen, tables.leaf_ids)
     return Plan(definition, settings, tree, tables, None, np.empty(0))
+
+
+def _options(definition: object, options: dict[str, Any]) -> Options:
+    """The checked options; ScoringError for a definition that is none or an unknown option."""
+    if not isinstance(definition, Definition):
+        raise ScoringError(f"compile: expected a Definition (got {type(definition).__name__})")
+    known = [field.name for field in attrs.fields(Options)]
+    unknown = sorted(set(options) - set(known))
+    if unknown:
+        raise ScoringError(f"compile: unknown options {unknown} (expected some of {known})")
+    return Options(**options)
 
 
 def _check_kind_options(options: Options, composite: bool) -> None:
