@@ -1,0 +1,1 @@
+"""Uncertainty and sensitivity analysis: re-scoring under perturbed choices, and Sobol indices."""
