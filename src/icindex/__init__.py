@@ -12,6 +12,15 @@ Examples
 True
 """
 
+from ._analysis.factors import (
+    Aggregation,
+    DirichletWeights,
+    LeaveOneOut,
+    MissingPolicy,
+    Normaliser,
+    WeightNoise,
+)
+from ._analysis.uncertainty import Uncertainty, rank, uncertainty
 from ._engine.encoding import Encoded, Layout, encode, synthetic_cities
 from ._engine.impute import IMPUTE_METHODS, impute
 from ._engine.normalise import normalise
@@ -51,26 +60,33 @@ __all__ = [
     "IMPUTE_METHODS",
     "MISSING_POLICIES",
     "NORMALISE_METHODS",
+    "Aggregation",
     "CityResponse",
     "Dataset",
     "Definition",
     "DefinitionError",
+    "DirichletWeights",
     "Encoded",
     "Fact",
     "Group",
     "IcindexError",
     "Item",
     "Layout",
+    "LeaveOneOut",
+    "MissingPolicy",
     "Node",
     "Normalisation",
+    "Normaliser",
     "Option",
     "Options",
     "Plan",
     "ResponseError",
     "Scores",
     "ScoringError",
+    "Uncertainty",
     "UnknownIdError",
     "Variant",
+    "WeightNoise",
     "__version__",
     "bundled_definitions",
     "compile",
@@ -80,11 +96,13 @@ __all__ = [
     "impute",
     "load_definition",
     "normalise",
+    "rank",
     "read_coinr",
     "read_responses",
     "score",
     "score_composite",
     "synthetic_cities",
+    "uncertainty",
     "validate_paths",
     "write_city_toml",
     "write_coinr",

@@ -26,7 +26,7 @@ from .normalise import normalise_rows
 from .plan import POLICY_FILLS, Plan, compile, with_method
 from .tree import Leaves, OutOfDomainError, Tree, evaluate
 
-__all__ = ["effective_weights", "score", "score_composite"]
+__all__ = ["domain_error", "effective_weights", "score", "score_composite", "unit_leaves"]
 
 FloatArray = NDArray[np.float64]
 _METHOD_NAMES = {1.0: "amean", 0.0: "gmean", -1.0: "hmean"}
@@ -276,6 +276,27 @@ def _composite(plan: Plan, dataset: Dataset) -> Scores:
     return _scores(plan, dataset.unit_ids, names, values, cover, [], imputed=flags)
 
 
+def unit_leaves(plan: Plan, data: Encoded | Dataset) -> Leaves:
+    """Every unit's leaves under ``plan``: item scores, or directed, imputed, normalised values.
+
+    For analyses that score the same units many times over (the leaves are computed once).
+    """
+    if plan.normalisers is None:
+        if not isinstance(data, Encoded) or plan.items is None or data.layout != plan.items.layout:
+            raise ScoringError(
+                f"the data are not encoded answers for definition {plan.definition.id!r}"
+            )
+        return plan.items.leaves(data)
+    if not isinstance(data, Dataset):
+        raise ScoringError(
+            f"definition {plan.definition.id!r} is a composite index: expected a Dataset "
+            f"(got {type(data).__name__})"
+        )
+    rows, measured, imputed = _leaf_rows(plan, data)
+    normalise_rows(rows, plan.normalisers, data.unit_ids.tolist())
+    return _leaves(rows, measured, imputed is not None, plan.options.shift)
+
+
 def _leaves(rows: FloatArray, measured: NDArray[np.bool_], imputed: bool, shift: float) -> Leaves:
     """The engine's leaves from normalised rows (k, n), as (n, k) views: no transposing copy."""
     known = ~np.isnan(rows) if imputed else measured
@@ -324,13 +345,13 @@ def _aggregate(plan: Plan, leaves: Leaves, into: list[FloatArray], units: Sequen
                 strict=True,
             )
         except OutOfDomainError as error:
-            raise _domain_error(plan, error, units[start:]) from None
+            raise domain_error(plan, error, units[start:]) from None
         _collapse(tree, [states[0].values, cover], into, chunk)
     if options.shift:
         into[0] -= options.shift
 
 
-def _domain_error(plan: Plan, error: OutOfDomainError, units: Sequence[str]) -> ScoringError:
+def domain_error(plan: Plan, error: OutOfDomainError, units: Sequence[str]) -> ScoringError:
     rows = error.rows.tolist()
     names = ", ".join(units[r] for r in rows[:5]) + (
         f" and {len(rows) - 5} more" if len(rows) > 5 else ""
