@@ -60,8 +60,12 @@ def test_mismatched_shapes_and_duplicate_ids_are_errors(tiny):
 
 @pytest.mark.parametrize(
     ("item", "answer"),
-    [("welcome_office", "maybe"), ("welcome_events", ("party",)), ("welcome_share", "lots"),
-     ("welcome_languages", 3)],
+    [
+        ("welcome_office", "maybe"),
+        ("welcome_events", ("party",)),
+        ("welcome_share", "lots"),
+        ("welcome_languages", 3),
+    ],
 )
 def test_bad_answers_built_in_python_are_named(tiny, item, answer):
     """A CityResponse built in code with an invalid answer is refused when encoded."""

@@ -196,7 +196,7 @@ class Model:
             plan = self.pipeline(combo.tolist())
             leaves = unit_leaves(plan, self.data)
             members = np.flatnonzero(np.ravel(which) == c)
-            step = self._chunk(plan, leaves)
+            step = self.batch_size(plan, leaves)
             for start in range(0, members.size, step):
                 rows = members[start : start + step]
                 out[rows] = self._score(plan, leaves, weights[rows], column)
@@ -204,7 +204,7 @@ class Model:
                     progress(rows.size)
         return out
 
-    def _chunk(self, plan: Plan, leaves: Leaves) -> int:
+    def batch_size(self, plan: Plan, leaves: Leaves) -> int:
         """Replications per batch: their work arrays fit the plan's memory budget."""
         n, k = leaves.values.shape
         tree = plan.tree
