@@ -6,7 +6,7 @@ to be at least 300 times faster at 2,040 units. COINr was not measured at 20,400
 compares with 10 x its 2,040-unit time (COINr's times grow about linearly: 0.054 / 0.007 = 7.7
 for 10 x the units, 0.21 / 0.054 = 3.9 for 4 x), marked as extrapolated.
 
-Data: COINr's ASEM example (``shared/peers/coinr-asem/``, 49 indicators, 11 aggregates) with its
+Data: COINr's ASEM example (``tests/data/coinr-asem/``, 49 indicators, 11 aggregates) with its
 rows resampled: every one of the 51 units once, then rows drawn with replacement (seed 0) up to
 the size. Because every original unit is there, each indicator's minimum and maximum are ASEM's,
 so every row must score exactly as COINr scored its source unit; that is checked, within 1e-9,
@@ -36,16 +36,10 @@ from benchmarks.timing import best_of
 
 import icindex
 
-ASEM = Path(__file__).resolve().parents[1].parent / "shared" / "peers" / "coinr-asem"
+ASEM = Path(__file__).resolve().parents[1] / "tests" / "data" / "coinr-asem"
 SIZES = (51, 510, 2_040, 20_400)
 COINR_AGGREGATE_S = {51: 0.007, 510: 0.054, 2_040: 0.21}
 EXTRAPOLATED = {20_400: 10 * COINR_AGGREGATE_S[2_040]}
-
-pytestmark = pytest.mark.skipif(
-    not (ASEM / "coinr_minmax_amean.csv").is_file(),
-    reason=f"COINr's ASEM example is not at {ASEM} (shared/ beside the repository)",
-)
-
 
 
 def resampled(data: icindex.Dataset, size: int, seed: int = 0) -> tuple[icindex.Dataset, list[int]]:

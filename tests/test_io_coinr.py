@@ -1,7 +1,7 @@
 """COINr interop: ASEM scored as COINr scores it, named errors, and write-then-read round trips.
 
 The oracle is COINr's own output for its ASEM example (``coinr_minmax_amean.csv`` in
-``shared/peers/coinr-asem/``, beside the repository; see its README): raw indicators, direction
+``tests/data/coinr-asem/``, copied from ``shared/peers/coinr-asem/``; see its README): raw indicators, direction
 applied, min-max onto [0, 100], weighted arithmetic means at every level. It is compared, unit
 by unit (matched on ``uCode``) and column by column, within 1e-9.
 """
@@ -19,15 +19,11 @@ import icindex
 from icindex import read_coinr, score_composite, write_coinr
 from icindex._cli.main import main
 
-ASEM = Path(__file__).resolve().parents[1].parent / "shared" / "peers" / "coinr-asem"
+ASEM = Path(__file__).resolve().parent / "data" / "coinr-asem"  # copied from shared/peers
 IDATA, IMETA, COINR = (
     ASEM / name for name in ("asem_idata.csv", "asem_imeta.csv", "coinr_minmax_amean.csv")
 )
 TOLERANCE = 1e-9
-
-needs_asem = pytest.mark.skipif(
-    not COINR.is_file(), reason=f"COINr's ASEM example is not at {ASEM} (shared/ beside the repo)"
-)
 
 
 def coinr_rows(path: Path) -> dict[str, dict[str, str]]:
@@ -59,7 +55,6 @@ def asem() -> tuple[icindex.Definition, icindex.Dataset]:
     return read_coinr(IDATA, IMETA)
 
 
-@needs_asem
 def test_asem_structure_is_read(asem):
     """51 units, 49 indicators, 8 pillars, 2 sub-indices and the index; groups and denominators."""
     definition, data = asem
@@ -70,7 +65,6 @@ def test_asem_structure_is_read(asem):
     assert definition.item("Tariff").direction == -1 and definition.item("LPI").target == 4.11803135
 
 
-@needs_asem
 def test_asem_minmax_amean_matches_coinr(asem):
     """Every indicator and aggregate of every unit equals COINr's within 1e-9."""
     definition, data = asem
@@ -92,7 +86,6 @@ def test_asem_minmax_amean_matches_coinr(asem):
     assert largest_difference(found, expected) < TOLERANCE
 
 
-@needs_asem
 def test_cli_csv_reproduces_coinr_file(tmp_path):
     """`icindex score --coinr ... --format csv` writes COINr's columns and numbers within 1e-9."""
     out = tmp_path / "asem.csv"
@@ -103,7 +96,6 @@ def test_cli_csv_reproduces_coinr_file(tmp_path):
     assert largest_difference(found, coinr_rows(COINR)) < TOLERANCE
 
 
-@needs_asem
 def test_write_then_read_round_trips(asem, tmp_path):
     """Writing ASEM back as iData/iMeta and reading it gives the same definition and data."""
     definition, data = asem

@@ -25,7 +25,14 @@ from .._model.definition import (
 )
 from .._results.scores import Scores
 
-__all__ = ["COINR_FORMATS", "add_options", "check_without_coinr", "score_coinr"]
+__all__ = [
+    "COINR_FORMATS",
+    "add_options",
+    "check_coinr",
+    "check_without_coinr",
+    "normalisation",
+    "score_coinr",
+]
 
 # --format NAME -> the exporter used with --coinr, where COINr has a layout of its own.
 COINR_FORMATS = {"csv": "coinr-csv"}
@@ -71,8 +78,9 @@ def _imputation(text: str) -> tuple[str, str | None]:
     return method, group or None
 
 
-def add_options(parser: argparse.ArgumentParser) -> None:
-    """Add ``--coinr`` and the normalisation, aggregation and imputation options."""
+def add_options(parser: argparse.ArgumentParser, aggregate: bool = True) -> None:
+    """Add ``--coinr`` and the normalisation, aggregation and imputation options (without
+    ``--aggregate`` when ``aggregate`` is False: the analyses take a list of methods)."""
     group = parser.add_argument_group(
         "composite indices of numeric indicators (see docs/composite.md)"
     )
@@ -85,7 +93,13 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     add("--bounds", type=_pair, metavar="LOW,HIGH", help="goalposts/fixed: bounds, raw scale")
     add("--no-truncate", action="store_true", help="goalposts: keep values beyond the bounds")
     add("--cap", action="store_true", help="distance: values beyond the target score as it")
-    add("--aggregate", type=_aggregation, metavar="METHOD", help="amean, gmean, hmean, genmean:P")
+    if aggregate:
+        add(
+            "--aggregate",
+            type=_aggregation,
+            metavar="METHOD",
+            help="amean, gmean, hmean, genmean:P",
+        )
     add(
         "--impute",
         type=_imputation,
@@ -111,14 +125,19 @@ def _given(args: argparse.Namespace, dest: str) -> bool:
 def check_without_coinr(args: argparse.Namespace) -> None:
     """Without ``--coinr``: answers are needed, and the composite options mean nothing."""
     if not args.responses:
-        raise ScoringError("score: give RESPONSES (files or folders) or --coinr IDATA IMETA")
-    given = [dest for dest in (*_PIPELINE_OPTIONS, "min_availability") if _given(args, dest)]
+        raise ScoringError(
+            f"{args.command}: give RESPONSES (files or folders) or --coinr IDATA IMETA"
+        )
+    options = (*_PIPELINE_OPTIONS, "min_availability")
+    given = [dest for dest in options if hasattr(args, dest) and _given(args, dest)]
     if given:
-        options = ", ".join("--" + dest.replace("_", "-") for dest in given)
-        raise ScoringError(f"score: {options}: these options need --coinr (composite indices)")
+        named = ", ".join("--" + dest.replace("_", "-") for dest in given)
+        raise ScoringError(
+            f"{args.command}: {named}: these options need --coinr (composite indices)"
+        )
 
 
-def _normalisation(args: argparse.Namespace) -> Normalisation | None:
+def normalisation(args: argparse.Namespace) -> Normalisation | None:
     """The global normaliser the options describe (None: each indicator's own, else minmax)."""
     method = args.normalise or "minmax"
     settings: dict[str, Any] = {}
@@ -142,21 +161,30 @@ def _values(dest: str, value: Any) -> tuple[Any, ...]:
     return tuple(value) if isinstance(value, tuple) else (value,)
 
 
+def check_coinr(args: argparse.Namespace) -> None:
+    """With ``--coinr``: no answers, no ``--index``, no ``--missing`` other than skip."""
+    if args.responses:
+        raise ScoringError(f"{args.command}: give RESPONSES or --coinr IDATA IMETA, not both")
+    if args.index != "icc":
+        raise ScoringError(
+            f"{args.command}: --index is for answers; --coinr brings its own definition"
+        )
+    if args.missing != "skip":
+        raise ScoringError(
+            f"{args.command}: --missing {args.missing} is for answers; --coinr skips"
+        )
+
+
 def score_coinr(args: argparse.Namespace) -> Scores:
     """Read the COINr project named by ``--coinr`` and score it as the options say."""
-    if args.responses:
-        raise ScoringError("score: give RESPONSES or --coinr IDATA IMETA, not both")
-    if args.index != "icc":
-        raise ScoringError("score: --index is for answers; --coinr brings its own definition")
-    if args.missing != "skip":
-        raise ScoringError(f"score: --missing {args.missing} is for answers; --coinr skips")
+    check_coinr(args)
     definition, dataset = read_coinr(*args.coinr)
     method, power = args.aggregate or (None, None)
     impute, group = args.impute
     scores = score_composite(
         definition,
         dataset,
-        normalise=_normalisation(args),
+        normalise=normalisation(args),
         aggregate=method,
         p=power,
         impute=impute,

@@ -18,7 +18,7 @@ from .._io.responses import read_responses
 from .._model.definition import Definition, Item
 from .._model.loader import bundled_definitions, load_definition, shipped_folder, validate_paths
 from .._results.export import EXPORTERS
-from . import composite
+from . import analysis, composite
 
 __all__ = ["main"]
 
@@ -52,6 +52,17 @@ def _add_missing(parser: argparse.ArgumentParser, default: str) -> None:
     )
 
 
+def _inputs(parser: argparse.ArgumentParser, aggregate: bool = False) -> None:
+    """The inputs of ``score`` and the analyses: answers and ``--index``, or ``--coinr`` (with
+    ``--aggregate METHOD`` for ``score``; the analyses take a list of methods instead)."""
+    parser.add_argument(
+        "responses", nargs="*", metavar="RESPONSES", help="TOML/CSV files or folders"
+    )
+    _add_index(parser)
+    _add_missing(parser, "skip")
+    composite.add_options(parser, aggregate=aggregate)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="icindex",
@@ -71,16 +82,15 @@ def _parser() -> argparse.ArgumentParser:
         "Score cities' answers read from TOML files, CSV files or folders; or, with --coinr, "
         "a composite index of numeric indicators given as a COINr project's iData and iMeta."
     )
-    run.add_argument("responses", nargs="*", metavar="RESPONSES", help="TOML/CSV files or folders")
-    _add_index(run)
-    _add_missing(run, "skip")
+    _inputs(run, aggregate=True)
     run.add_argument("--format", choices=FORMATS, default="table", help="output (default: table)")
     run.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of stdout")
-    composite.add_options(run)
 
     check = commands.add_parser("validate", help="check definition files, listing every problem")
     check.description = "Validate definitions (folders with index.toml, or TOML files)."
     check.add_argument("paths", nargs="+", metavar="PATH")
+
+    analysis.add_parsers(commands, _inputs)
 
     items = commands.add_parser("items", help="list the questionnaire of a definition")
     items.description = "List every indicator and item: id, kind, weight, role and question."
@@ -157,7 +167,13 @@ def _items(args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS = {"demo": _demo, "score": _score, "validate": _validate, "items": _items}
+_COMMANDS = {
+    "demo": _demo,
+    "score": _score,
+    "validate": _validate,
+    "items": _items,
+    **analysis.COMMANDS,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
