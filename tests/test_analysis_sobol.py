@@ -234,6 +234,12 @@ def test_sample_is_reproducible_and_in_the_unit_cube() -> None:
     np.testing.assert_array_equal(sample(100, 3, seed=7)[1], B)
 
 
+def test_numpy_integers_are_accepted_as_sizes() -> None:
+    """n_base and n_boot may be numpy integers, as they come from arrays."""
+    indices = sobol(lambda x: x[:, 0], [(0, 1)] * 2, np.int64(16), n_boot=np.int32(5), seed=0)
+    assert indices.n_base == 16 and type(indices.n_base) is int
+
+
 def test_design_stacks_a_b_and_the_mixed_matrices() -> None:
     """design() gives A, B, then A with each group's columns from B (worked by hand)."""
     A = np.array([[1.0, 2.0, 3.0]])
@@ -289,6 +295,8 @@ def _with_nan(x: np.ndarray) -> np.ndarray:
         ({"model": lambda x: x[:-1, 0]}, r"expected shape \(48,\).*\(got \(47,\)\)"),
         ({"model": _with_nan}, "model output: must be finite .* the first in row 3"),
         ({"groups": {"a": [0]}}, r"groups: columns \[1\] are in no group"),
+        ({"groups": {}}, r"groups: columns \[0, 1\] are in no group"),
+        ({"model": lambda x: np.zeros((len(x), 0))}, r"expected shape .*\(got \(48, 0\)\)"),
         ({"groups": {"a": [0, 1], "b": [1]}}, "column 1 is in both 'a' and 'b'"),
         ({"groups": {"a": [0, 1, 2]}}, r"'a' lists column 2, not in 0\.\.1"),
         ({"groups": {"a": [0, 1], "b": []}}, "'b' must list column indices"),

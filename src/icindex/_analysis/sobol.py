@@ -137,6 +137,7 @@ def sample(
     _check_integer("d", d, 1)
     if d > _MAX_FACTORS:
         raise ScoringError(f"d: at most {_MAX_FACTORS} factors for scipy's Sobol' (got {d})")
+    n_base, d = int(n_base), int(d)
     engine = qmc.Sobol(d=2 * d, scramble=True, seed=np.random.default_rng(seed))
     if n_base & (n_base - 1) == 0:
         points = engine.random_base2(n_base.bit_length() - 1)
@@ -287,7 +288,10 @@ def sobol(
     """
     low, high = _check_bounds(bounds)
     columns = _check_names(names, len(low))
-    factors, members = _check_groups(groups, len(low)) if groups else (columns, _singles(low))
+    if groups is None:
+        factors, members = columns, _singles(low)
+    else:
+        factors, members = _check_groups(groups, len(low))
     _check_integer("n_boot", n_boot, 2)
     _check_level(conf_level)
     rng = np.random.default_rng(seed)
@@ -295,7 +299,7 @@ def sobol(
     inputs = low + design(A, B, members) * (high - low)
     outputs = _check_output(model(inputs), len(inputs), "model output")
     estimates = _estimate(outputs, n_base, len(members), n_boot, conf_level, rng)
-    return SobolIndices(factors, *estimates, n_base=n_base, conf_level=conf_level)
+    return SobolIndices(factors, *estimates, n_base=int(n_base), conf_level=conf_level)
 
 
 def _estimate(
@@ -381,7 +385,7 @@ def _check_output(y: ArrayLike, rows: int, what: str) -> FloatArray:
         values = np.asarray(y, dtype=np.float64)
     except (TypeError, ValueError) as error:
         raise ScoringError(f"{what}: expected an array of numbers ({error})") from None
-    if values.ndim not in (1, 2) or len(values) != rows:
+    if values.ndim not in (1, 2) or len(values) != rows or values.size == 0:
         raise ScoringError(
             f"{what}: expected shape ({rows},) or ({rows}, m), one row per run (got {values.shape})"
         )
