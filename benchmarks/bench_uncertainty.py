@@ -122,7 +122,7 @@ def test_sobol_on_icc_cities(benchmark, icc, cities):
     result = icindex.sensitivity(icc, cities, factors, n_base=BASE, seed=1, progress=False)
     assert result.runs == BASE * (len(factors) + 2)
     shift = result.rank_shift
-    assert np.all(shift.ST >= shift.S1 - 3 * shift.S1_conf)  # total effects bound first-order
+    assert np.all(shift.S1 - 3 * shift.S1_conf <= shift.ST)  # total effects bound first-order
     sobol_s = best_of(
         lambda: icindex.sensitivity(icc, cities, factors, n_base=BASE, seed=1, progress=False),
         repeat=1,

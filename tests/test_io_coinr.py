@@ -1,9 +1,9 @@
 """COINr interop: ASEM scored as COINr scores it, named errors, and write-then-read round trips.
 
 The oracle is COINr's own output for its ASEM example (``coinr_minmax_amean.csv`` in
-``tests/data/coinr-asem/``, copied from ``shared/peers/coinr-asem/``; see its README): raw indicators, direction
-applied, min-max onto [0, 100], weighted arithmetic means at every level. It is compared, unit
-by unit (matched on ``uCode``) and column by column, within 1e-9.
+``tests/data/coinr-asem/``, copied from ``shared/peers/``; see its README): raw indicators,
+direction applied, min-max onto [0, 100], weighted arithmetic means at every level. It is compared,
+unit by unit (matched on ``uCode``) and column by column, within 1e-9.
 """
 
 from __future__ import annotations

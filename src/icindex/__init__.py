@@ -15,11 +15,15 @@ True
 from ._analysis.factors import (
     Aggregation,
     DirichletWeights,
+    Factor,
     LeaveOneOut,
     MissingPolicy,
     Normaliser,
     WeightNoise,
 )
+from ._analysis.plots import plot_sensitivity, plot_uncertainty
+from ._analysis.sensitivity import Sensitivity, sensitivity
+from ._analysis.sobol import SobolIndices, sobol
 from ._analysis.uncertainty import Uncertainty, rank, uncertainty
 from ._engine.encoding import Encoded, Layout, encode, synthetic_cities
 from ._engine.impute import IMPUTE_METHODS, impute
@@ -68,6 +72,7 @@ __all__ = [
     "DirichletWeights",
     "Encoded",
     "Fact",
+    "Factor",
     "Group",
     "IcindexError",
     "Item",
@@ -83,6 +88,8 @@ __all__ = [
     "ResponseError",
     "Scores",
     "ScoringError",
+    "Sensitivity",
+    "SobolIndices",
     "Uncertainty",
     "UnknownIdError",
     "Variant",
@@ -96,11 +103,15 @@ __all__ = [
     "impute",
     "load_definition",
     "normalise",
+    "plot_sensitivity",
+    "plot_uncertainty",
     "rank",
     "read_coinr",
     "read_responses",
     "score",
     "score_composite",
+    "sensitivity",
+    "sobol",
     "synthetic_cities",
     "uncertainty",
     "validate_paths",

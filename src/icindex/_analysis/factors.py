@@ -261,6 +261,10 @@ def _aggregations(value: Sequence[str]) -> tuple[str, ...]:
     return choices
 
 
+def _texts(value: str | Sequence[str]) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
 def _at_least_one(_: object, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
     if not value or len(set(value)) != len(value):
         raise ScoringError(
@@ -328,7 +332,7 @@ class MissingPolicy(Factor):
     """
 
     policies: tuple[str, ...] = attrs.field(
-        default=("skip", "zero"), converter=tuple, validator=_at_least_one
+        default=("skip", "zero"), converter=_texts, validator=_at_least_one
     )
     group: str | None = None
     name: str = "missing"
@@ -365,7 +369,7 @@ class Normaliser(Factor):
     """
 
     methods: tuple[str, ...] = attrs.field(
-        default=("minmax", "zscore"), converter=tuple, validator=_at_least_one
+        default=("minmax", "zscore"), converter=_texts, validator=_at_least_one
     )
     name: str = "normalisation"
     kind: ClassVar[str] = "option"
