@@ -41,7 +41,8 @@ class Sensitivity:
     rank_shift : SobolIndices
         Of each replication's mean absolute rank shift from the nominal ranks (one output).
     scores : SobolIndices
-        Of each unit's score (outputs: the unit ids), shapes (factors, units).
+        Of each unit's score (outputs: the unit ids), shapes (factors, units); NaN for a unit
+        that has no score in some replication.
     unit_ids : ndarray of str
     target : str
     n_base : int
@@ -59,6 +60,31 @@ class Sensitivity:
     def rows(self) -> list[dict[str, object]]:
         """One dict per factor: ``factor, S1, S1_conf, ST, ST_conf`` of the rank shift."""
         return self.rank_shift.rows()
+
+
+def _estimate(
+    y: FloatArray,
+    n_base: int,
+    groups: int,
+    n_boot: int,
+    conf_level: float,
+    rng: np.random.Generator,
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """:func:`.sobol.estimate` of the outputs that have a value in every run; NaN for the others
+    (a unit left without a score in some replication has no variance to decompose)."""
+    finite = np.all(np.isfinite(y), axis=0)
+    if np.all(finite):
+        return estimate(y, n_base, groups, n_boot=n_boot, conf_level=conf_level, rng=rng)
+    shape = (groups, *y.shape[1:])
+    s1, s1_conf, st, st_conf = (np.full(shape, np.nan) for _ in range(4))
+    results = (s1, s1_conf, st, st_conf)
+    if np.any(finite):
+        found = estimate(
+            y[:, finite], n_base, groups, n_boot=n_boot, conf_level=conf_level, rng=rng
+        )
+        for result, part in zip(results, found, strict=True):
+            result[:, finite] = part
+    return results
 
 
 def sensitivity(
@@ -118,10 +144,7 @@ def sensitivity(
     with np.errstate(invalid="ignore"):
         shift = np.nanmean(np.abs(rank(scores) - nominal), axis=1)
     names = tuple(factor.name for factor in model.factors)
-    indices = [
-        estimate(y, n_base, len(groups), n_boot=n_boot, conf_level=conf_level, rng=rng)
-        for y in (shift, scores)
-    ]
+    indices = [_estimate(y, n_base, len(groups), n_boot, conf_level, rng) for y in (shift, scores)]
     units = model.unit_ids
     return Sensitivity(
         rank_shift=SobolIndices(names, *indices[0], n_base, conf_level),

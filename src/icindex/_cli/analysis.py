@@ -155,7 +155,7 @@ def factors_of(args: argparse.Namespace) -> list[Factor]:
 def analysis_inputs(args: argparse.Namespace) -> tuple[Plan, Any]:
     """The base plan and the units, from answers or from ``--coinr``, as ``score`` reads them."""
     if args.coinr is None:
-        composite.check_without_coinr(args)
+        composite.check_without_coinr(args, aggregate=False)
         definition = load_definition(args.index)
         cities = read_responses(args.responses, definition)
         return compile(definition, missing=args.missing, min_coverage=args.min_coverage), cities

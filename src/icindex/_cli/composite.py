@@ -122,13 +122,14 @@ def _given(args: argparse.Namespace, dest: str) -> bool:
     return value not in (None, False, 0.0, ("none", None))
 
 
-def check_without_coinr(args: argparse.Namespace) -> None:
-    """Without ``--coinr``: answers are needed, and the composite options mean nothing."""
+def check_without_coinr(args: argparse.Namespace, aggregate: bool = True) -> None:
+    """Without ``--coinr``: answers are needed, and the composite options mean nothing
+    (``--aggregate`` included unless ``aggregate`` is False: the analyses' factor)."""
     if not args.responses:
         raise ScoringError(
             f"{args.command}: give RESPONSES (files or folders) or --coinr IDATA IMETA"
         )
-    options = (*_PIPELINE_OPTIONS, "min_availability")
+    options = [o for o in (*_PIPELINE_OPTIONS, "min_availability") if aggregate or o != "aggregate"]
     given = [dest for dest in options if hasattr(args, dest) and _given(args, dest)]
     if given:
         named = ", ".join("--" + dest.replace("_", "-") for dest in given)
