@@ -14,7 +14,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import icindex
 from icindex import ScoringError
 from icindex._analysis import sobol_kernels
 from icindex._analysis.sobol import SobolIndices, design, estimate, sample, sobol
@@ -325,7 +324,6 @@ def test_estimate_checks_the_number_of_rows() -> None:
         estimate(np.zeros(39), 10, 2, rng=np.random.default_rng(0))
 
 
-@pytest.mark.skipif(not hasattr(icindex, "sobol"), reason="icindex.sobol is not exported yet")
 def test_the_documented_examples_run(repo: Path) -> None:
     """The Python blocks of docs/sobol.md run in order (the last checks SALib's numbers)."""
     pytest.importorskip("SALib")

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
 import attrs
 import numpy as np
 import pytest
@@ -261,3 +266,28 @@ def test_factor_settings_are_checked_on_construction():
         Aggregation(("amean", "median"))
     with pytest.raises(icindex.ScoringError, match="distinct"):
         MissingPolicy(("skip", "skip"))
+
+
+def test_the_documented_examples_run(monkeypatch, tmp_path):
+    """The Python blocks of docs/uncertainty.md run in order, beside copies of the ASEM files,
+    and the ASEM block gives the figures the page quotes."""
+    pytest.importorskip("matplotlib")
+    repo = Path(__file__).resolve().parents[1]
+    text = (repo / "docs" / "uncertainty.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, re.DOTALL)
+    assert len(blocks) == 3
+    for name in ("asem_idata.csv", "asem_imeta.csv"):
+        shutil.copy(repo / "tests" / "data" / "coinr-asem" / name, tmp_path)
+    monkeypatch.chdir(tmp_path)
+    namespace: dict[str, Any] = {}
+    for number, block in enumerate(blocks):
+        exec(compile(block, f"docs/uncertainty.md, block {number + 1}", "exec"), namespace)
+        if number == 1:  # the ASEM example
+            asem = {row["unit"]: row for row in namespace["result"].rows()}
+            assert [asem[u]["q95_rank"] for u in ("DEU", "GBR", "FRA")] == [1.0, 2.0, 3.0]
+            assert (asem["LUX"]["nominal_rank"], asem["LUX"]["q05_rank"]) == (28.0, 26.0)
+            assert asem["LUX"]["q95_rank"] == 41.0
+            shift = namespace["sens"].rank_shift
+            np.testing.assert_allclose(shift.S1, [0.02, 0.97], atol=0.01)
+            np.testing.assert_allclose(shift.ST, [0.03, 0.98], atol=0.01)
+    assert (tmp_path / "asem_ranks.png").stat().st_size > 0
