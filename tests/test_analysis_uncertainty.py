@@ -98,25 +98,8 @@ def test_probability_of_top_rank_counts_replications(levels):
 
 
 def _result(model: Model, u: np.ndarray) -> icindex.Uncertainty:
-    """An Uncertainty over given points, built the way icindex.uncertainty builds it."""
-    replications = model.parameters(u)
-    nominal = model.run(model.nominal())[0]
-    scores = model.run(replications)
-    return icindex.Uncertainty(
-        unit_ids=model.unit_ids,
-        unit_names=tuple(model.unit_ids.tolist()),
-        target=model.target,
-        factors=model.factors,
-        nominal_scores=nominal,
-        nominal_ranks=icindex.rank(nominal),
-        scores=scores,
-        ranks=icindex.rank(scores),
-        replications=replications,
-        choice_names=tuple(model.factors[i].name for i in model.discrete),
-        labels=model.labels,
-        weight_ids=model.layout.ids,
-        model=model,
-    )
+    """An Uncertainty over given points."""
+    return icindex.Uncertainty.of(model, u)
 
 
 def test_rank_gives_ties_the_lowest_rank_and_keeps_nan():

@@ -29,7 +29,7 @@ from .._io.responses import CityResponse
 from .._model.definition import Definition
 from .factors import Factor, WeightLayout, pick
 
-__all__ = ["Model", "Replications"]
+__all__ = ["Model", "Progress", "Replications"]
 
 FloatArray = NDArray[np.float64]
 Index = NDArray[np.intp]

@@ -87,8 +87,7 @@ def plot_uncertainty(
         Draw here; default: a new figure sized to the number of units.
     max_units : int >= 1, optional
         Keep the ``max_units`` best units by nominal rank.
-    title : str, optional
-        Default: the target and the number of replications.
+    title : str, optional (default: the target and the number of replications)
 
     Returns
     -------
@@ -100,12 +99,10 @@ def plot_uncertainty(
     >>> import icindex
     >>> icc = icindex.load_definition("icc")
     >>> cities = icindex.synthetic_cities(icc, 20, seed=1)
-    >>> result = icindex.uncertainty(icc, cities, [icindex.WeightNoise({2: 0.25})], reps=100,
-    ...                              seed=7)
-    >>> figure = icindex.plot_uncertainty(result, max_units=10)
+    >>> result = icindex.uncertainty(icc, cities, [icindex.WeightNoise({2: 0.25})], reps=100)
+    >>> figure = icindex.plot_uncertainty(result, max_units=10)  # figure.savefig("ranks.png")
     >>> figure.axes[0].get_ylabel()
     'Rank'
-    >>> figure.savefig("ranks.png")  # doctest: +SKIP
     """
     matplotlib = _matplotlib("plot_uncertainty")
     if max_units is not None and (isinstance(max_units, bool) or max_units < 1):
@@ -118,10 +115,9 @@ def plot_uncertainty(
     size = min(5.0, max(2.0, 0.6 * 72 * _inches(ax) / max(order.size, 1)))  # points, per unit
     ax.bar(x, high - low, bottom=low, width=0.6, color=_BAND, label="5–95 % of replications")
     ax.plot(x, summary["median_rank"][order], "o", color=_MEDIAN, ms=size, label="Median rank")
-    ax.plot(
-        x, result.nominal_ranks[order], "D", color=_NOMINAL, ms=0.8 * size, label="Nominal rank"
-    )
-    stacked = np.concatenate([low, high, result.nominal_ranks[order]])
+    nominal = result.nominal_ranks[order]
+    ax.plot(x, nominal, "D", color=_NOMINAL, ms=0.8 * size, label="Nominal rank")
+    stacked = np.concatenate([low, high, nominal])
     _rank_axis(matplotlib, ax, np.nanmax(stacked) if np.isfinite(stacked).any() else order.size)
     _unit_ticks(ax, result.unit_ids[order].tolist())
     ax.set_xlim(-0.7, order.size - 0.3)
@@ -150,14 +146,12 @@ def plot_sensitivity(
         Draw here; default: a new figure.
     output : str, optional
         A unit id (of a ``Sensitivity``) or an output name (of a multi-output ``SobolIndices``).
-    title : str, optional
-        Default: what the indices are of.
+    title : str, optional (default: what the indices are of)
 
     Returns
     -------
     matplotlib.figure.Figure
-        Error bars are the half-widths ``S1_conf`` and ``ST_conf`` at ``conf_level``; the y axis
-        spans at least [0, 1].
+        Error bars: the half-widths ``S1_conf``, ``ST_conf``; the y axis spans at least [0, 1].
 
     Examples
     --------
@@ -166,10 +160,9 @@ def plot_sensitivity(
     >>> cities = icindex.synthetic_cities(icc, 30, seed=1)
     >>> factors = [icindex.WeightNoise({2: 0.5}), icindex.LeaveOneOut(level=2)]
     >>> result = icindex.sensitivity(icc, cities, factors, n_base=256, seed=3)
-    >>> figure = icindex.plot_sensitivity(result)
-    >>> [label.get_text() for label in figure.axes[0].get_xticklabels()]
+    >>> [t.get_text() for t in icindex.plot_sensitivity(result).axes[0].get_xticklabels()]
     ['weights', 'leave_out']
-    >>> figure = icindex.plot_sensitivity(result, output=cities[0].id)  # one city's score
+    >>> figure = icindex.plot_sensitivity(result, output=str(result.unit_ids[0]))  # one city
     """
     matplotlib = _matplotlib("plot_sensitivity")
     indices, default_title = _pick(result, output)

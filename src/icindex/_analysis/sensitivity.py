@@ -8,6 +8,7 @@ each replication, and each unit's score (``docs/uncertainty.md``).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import attrs
@@ -62,6 +63,17 @@ class Sensitivity:
         return self.rank_shift.rows()
 
 
+def _runs(model: Model, points: FloatArray, progress: bool | None) -> tuple[FloatArray, FloatArray]:
+    """Every design row's scores (runs, units) and mean absolute rank shift from nominal."""
+    nominal = rank(model.run(model.nominal())[0])
+    with progress_bar(points.shape[0], "replications", progress) as advance:
+        scores = model.run(model.parameters(points), advance)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a run in which no unit has a score
+        shift = np.nanmean(np.abs(rank(scores) - nominal), axis=1)
+    return scores, shift
+
+
 def _estimate(
     y: FloatArray,
     n_base: int,
@@ -113,9 +125,8 @@ def sensitivity(
         Base samples ``N`` (a power of 2 keeps the Sobol' sequence balanced).
     seed : int, optional
         Seeds the scrambling and the bootstrap.
-    n_boot : int, default 1000
-        Bootstrap resamples for the confidence intervals.
-    conf_level : float, default 0.95
+    n_boot : int, default 1000; conf_level : float, default 0.95
+        Bootstrap resamples, and the level of the confidence intervals.
 
     Returns
     -------
@@ -135,14 +146,8 @@ def sensitivity(
         raise ScoringError("factors: a sensitivity analysis needs at least one factor")
     model = Model.of(definition, data, factors, target)
     rng = np.random.default_rng(seed)
-    a, b = sample(n_base, model.dimensions, rng)
     groups = [list(range(span.start, span.stop)) for span in model.spans]
-    points = design(a, b, groups)
-    nominal = rank(model.run(model.nominal())[0])
-    with progress_bar(points.shape[0], "replications", progress) as advance:
-        scores = model.run(model.parameters(points), advance)
-    with np.errstate(invalid="ignore"):
-        shift = np.nanmean(np.abs(rank(scores) - nominal), axis=1)
+    scores, shift = _runs(model, design(*sample(n_base, model.dimensions, rng), groups), progress)
     names = tuple(factor.name for factor in model.factors)
     indices = [_estimate(y, n_base, len(groups), n_boot, conf_level, rng) for y in (shift, scores)]
     units = model.unit_ids
@@ -152,5 +157,5 @@ def sensitivity(
         unit_ids=units,
         target=model.target,
         n_base=n_base,
-        runs=int(points.shape[0]),
+        runs=int(scores.shape[0]),
     )

@@ -268,12 +268,11 @@ def sobol(
         One generator, ``numpy.random.default_rng(seed)``, scrambles the sequence and then
         draws the resamples: one seed reproduces everything.
     n_boot : int, >= 2; conf_level : float in (0, 1)
-        Resamples of the bootstrap, and the level of the confidence intervals.
+        Bootstrap resamples; the level of the confidence intervals.
     groups : mapping of name to column indices, optional
         Factors made of several inputs moved together; every column in exactly one group.
         Without it each input is a factor.
-    names : sequence of d str, optional
-        The inputs' names (default ``x1 .. xd``).
+    names : sequence of d str, optional (default ``x1 .. xd``)
 
     Returns
     -------

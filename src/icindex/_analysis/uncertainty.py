@@ -22,7 +22,7 @@ from .._io.dataset import Dataset
 from .._io.responses import CityResponse
 from .._model.definition import Definition
 from .factors import Factor
-from .model import Model, Replications
+from .model import Model, Progress, Replications
 from .progress import progress_bar
 
 __all__ = ["SUMMARY_COLUMNS", "Uncertainty", "rank", "uncertainty"]
@@ -109,6 +109,39 @@ class Uncertainty:
     seed: int | None = None
     model: Model | None = attrs.field(default=None, eq=False, repr=False)
     """The analysis' model (plan, data, factors), to re-score a replication (:meth:`plan`)."""
+
+    @classmethod
+    def of(
+        cls,
+        model: Model,
+        points: FloatArray,
+        *,
+        top: Sequence[int] = (1, 3, 10),
+        seed: int | None = None,
+        progress: Progress | None = None,
+    ) -> Uncertainty:
+        """Score the replications at ``points`` (reps, dimensions) of the unit cube."""
+        replications = model.parameters(points)
+        nominal = model.run(model.nominal())[0]
+        scores = model.run(replications, progress)
+        names = model.data.unit_names if isinstance(model.data, Dataset) else model.unit_ids
+        return cls(
+            unit_ids=model.unit_ids,
+            unit_names=tuple(str(name) for name in names),
+            target=model.target,
+            factors=model.factors,
+            nominal_scores=nominal,
+            nominal_ranks=rank(nominal),
+            scores=scores,
+            ranks=rank(scores),
+            replications=replications,
+            choice_names=tuple(model.factors[i].name for i in model.discrete),
+            labels=model.labels,
+            weight_ids=model.layout.ids,
+            top=tuple(int(k) for k in top),
+            seed=seed,
+            model=model,
+        )
 
     def plan(self, replication: int) -> Plan:
         """A plan scoring replication ``replication`` alone: ``icindex.score(result.plan(i),
@@ -221,45 +254,16 @@ def uncertainty(
     >>> import icindex
     >>> icc = icindex.load_definition("icc")
     >>> cities = icindex.synthetic_cities(icc, 20, seed=1)
-    >>> result = icindex.uncertainty(icc, cities, [icindex.WeightNoise({2: 0.25})], reps=200,
-    ...                              seed=7)
+    >>> result = icindex.uncertainty(icc, cities, [icindex.WeightNoise({2: 0.25})], reps=200)
     >>> result.scores.shape
     (200, 20)
-    >>> bool(np.all(result.summary()["q05_rank"] <= result.summary()["q95_rank"]))
-    True
     """
-    if reps < 1:
-        raise ScoringError(f"reps: expected at least 1 (got {reps!r})")
-    if any(k < 1 for k in top):
-        raise ScoringError(f"top: expected ranks >= 1 (got {list(top)})")
+    if reps < 1 or any(k < 1 for k in top):
+        raise ScoringError(f"reps, top: expected numbers >= 1 (got {reps!r}, {list(top)})")
     model = Model.of(definition, data, factors, target)
-    rng = np.random.default_rng(seed)
-    replications = model.parameters(rng.random((reps, model.dimensions)))
-    nominal = model.run(model.nominal())[0]
+    points = np.random.default_rng(seed).random((reps, model.dimensions))
     with progress_bar(reps, "replications", progress) as advance:
-        scores = model.run(replications, advance)
-    return Uncertainty(
-        unit_ids=model.unit_ids,
-        unit_names=_names(model, data),
-        target=model.target,
-        factors=model.factors,
-        nominal_scores=nominal,
-        nominal_ranks=rank(nominal),
-        scores=scores,
-        ranks=rank(scores),
-        replications=replications,
-        choice_names=tuple(model.factors[i].name for i in model.discrete),
-        labels=model.labels,
-        weight_ids=model.layout.ids,
-        top=tuple(int(k) for k in top),
-        seed=seed,
-        model=model,
-    )
-
-
-def _names(model: Model, data: object) -> tuple[str, ...]:
-    if isinstance(model.data, Dataset):
-        return tuple(model.data.unit_names)
-    if isinstance(data, Sequence):
-        return tuple(city.name for city in data)
-    return tuple(model.data.city_ids.tolist())
+        result = Uncertainty.of(model, points, top=top, seed=seed, progress=advance)
+    if isinstance(data, Sequence):  # responses carry the cities' names
+        result = attrs.evolve(result, unit_names=tuple(city.name for city in data))
+    return result
