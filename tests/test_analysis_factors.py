@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 import icindex
 from icindex import DirichletWeights, LeaveOneOut, WeightNoise
-from icindex._analysis.factors import WeightLayout, pick
+from icindex._analysis.layout import WeightLayout, pick
 
 
 @pytest.fixture(scope="module")

@@ -23,12 +23,12 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import stats
 
-from .._arrays import ARRAY_EQ, readonly
 from .._engine.impute import GROUP_METHODS, IMPUTE_METHODS
-from .._engine.plan import Plan, with_method
+from .._engine.plan import with_method
 from .._errors import ScoringError
 from .._model.definition import AGGREGATION_METHODS, NORMALISE_METHODS, Definition
 from .._model.tree import heights
+from .layout import WeightLayout, pick
 
 __all__ = [
     "Aggregation",
@@ -37,68 +37,11 @@ __all__ = [
     "LeaveOneOut",
     "MissingPolicy",
     "Normaliser",
-    "WeightLayout",
     "WeightNoise",
-    "pick",
 ]
 
 FloatArray = NDArray[np.float64]
 Index = NDArray[np.intp]
-
-
-def pick(u: FloatArray, k: int) -> Index:
-    """Discrete choices 0..k-1 from points of [0, 1): equal sub-intervals, ``floor(u * k)``."""
-    return np.minimum((np.asarray(u) * k).astype(np.intp), k - 1)
-
-
-@attrs.frozen
-class WeightLayout:
-    """The weight columns of a plan, as weight factors see them.
-
-    Attributes
-    ----------
-    ids : tuple of str
-        Leaves, then nodes and groups (the columns of ``Plan.tree.weights``).
-    levels : ndarray of int
-        COINr's level of each column: 1 for a leaf, ``height + 1`` for a node, 0 for a group
-        (a group has no weight of its own).
-    parents : tuple of (str or None)
-    nominal : ndarray
-        The definition's weights (row 0 of the plan's weight sets).
-    """
-
-    ids: tuple[str, ...]
-    levels: NDArray[np.intp] = attrs.field(converter=readonly, eq=ARRAY_EQ)
-    parents: tuple[str | None, ...]
-    nominal: FloatArray = attrs.field(converter=readonly, eq=ARRAY_EQ)
-
-    @classmethod
-    def of(cls, plan: Plan) -> WeightLayout:
-        d = plan.definition
-        height = heights(d)
-        parent = {entry.id: entry.parent for entry in d.walk()}
-        ids = (*plan.tree.leaf_ids, *plan.tree.ids)
-        grouped = {g.id for g in d.groups}
-        levels = [0 if e in grouped else height[e] + 1 for e in ids]
-        parents = tuple(None if e in grouped else parent[e] for e in ids)
-        return cls(ids, np.array(levels, dtype=np.intp), parents, plan.tree.weights[0])
-
-    def at(self, level: int, factor: str) -> Index:
-        """The weighted columns (with a parent) at ``level``; ScoringError when there are none."""
-        has_parent = np.array([p is not None for p in self.parents])
-        columns = np.flatnonzero((self.levels == level) & has_parent & (self.nominal > 0))
-        if not columns.size:
-            top = int(self.levels.max(initial=1))
-            raise ScoringError(
-                f"{factor}: level {level} has no weighted entries (levels are 1 to {top})"
-            )
-        return columns
-
-    def column(self, entry: str, factor: str) -> int:
-        try:
-            return self.ids.index(entry)
-        except ValueError:
-            raise ScoringError(f"{factor}: no entry {entry!r} in the definition") from None
 
 
 class Factor:
@@ -192,6 +135,11 @@ class DirichletWeights(Factor):
     level : int, default 1
     concentration : float > 0, default 1
     name : str, default "dirichlet"
+
+    Examples
+    --------
+    >>> DirichletWeights(level=2, concentration=5.0).name
+    'dirichlet'
     """
 
     level: int = 1
@@ -225,6 +173,11 @@ class LeaveOneOut(Factor):
         The candidates: every weighted entry at this level, unless ``ids`` are given.
     ids : tuple of str, optional
     name : str, default "leave_out"
+
+    Examples
+    --------
+    >>> LeaveOneOut(level=2, ids=("education", "media")).ids
+    ('education', 'media')
     """
 
     level: int = 1
@@ -283,6 +236,11 @@ class Aggregation(Factor):
     levels : tuple of int, optional
         The levels (2 = the parents of the leaves, ...) whose nodes change; default all nodes.
     name : str, default "aggregation"
+
+    Examples
+    --------
+    >>> Aggregation(("amean", "genmean:0.5"), levels=(3,)).methods
+    ('amean', 'genmean:0.5')
     """
 
     methods: tuple[str, ...] = attrs.field(
@@ -329,6 +287,11 @@ class MissingPolicy(Factor):
     group : str, optional
         The dataset's group column for the group imputations.
     name : str, default "missing"
+
+    Examples
+    --------
+    >>> MissingPolicy(("skip", "group_mean"), group="region").policies
+    ('skip', 'group_mean')
     """
 
     policies: tuple[str, ...] = attrs.field(
@@ -366,6 +329,11 @@ class Normaliser(Factor):
     ----------
     methods : sequence of str, default ("minmax", "zscore")
     name : str, default "normalisation"
+
+    Examples
+    --------
+    >>> Normaliser(("minmax", "rank")).methods
+    ('minmax', 'rank')
     """
 
     methods: tuple[str, ...] = attrs.field(

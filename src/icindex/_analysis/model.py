@@ -27,7 +27,8 @@ from .._errors import ScoringError
 from .._io.dataset import Dataset
 from .._io.responses import CityResponse
 from .._model.definition import Definition
-from .factors import Factor, WeightLayout, pick
+from .factors import Factor
+from .layout import WeightLayout, pick
 
 __all__ = ["Model", "Progress", "Replications"]
 
