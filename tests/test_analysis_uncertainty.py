@@ -249,6 +249,14 @@ def test_factor_settings_are_checked_on_construction():
         Aggregation(("amean", "median"))
     with pytest.raises(icindex.ScoringError, match="distinct"):
         MissingPolicy(("skip", "skip"))
+    with pytest.raises(icindex.ScoringError, match="concentration must be > 0"):
+        icindex.DirichletWeights(concentration=0.0)
+
+
+def test_aggregation_levels_without_nodes_are_an_error(pair, opposite):
+    """Aggregation at a level with no nodes would change nothing: a ScoringError naming it."""
+    with pytest.raises(icindex.ScoringError, match=r"levels \[5\] have no nodes"):
+        icindex.uncertainty(pair, opposite, [Aggregation(("amean", "hmean"), levels=(5,))])
 
 
 def test_the_documented_examples_run(monkeypatch, tmp_path):

@@ -121,6 +121,11 @@ class WeightNoise(Factor):
         weights[:, columns] *= 1.0 - f + 2.0 * f * u
 
 
+def _positive(_: object, attribute: attrs.Attribute[float], value: float) -> None:
+    if not value > 0:
+        raise ScoringError(f"DirichletWeights: {attribute.name} must be > 0 (got {value!r})")
+
+
 @attrs.frozen
 class DirichletWeights(Factor):
     r"""The weights of each parent's children at a level drawn from a Dirichlet distribution.
@@ -143,7 +148,7 @@ class DirichletWeights(Factor):
     """
 
     level: int = 1
-    concentration: float = attrs.field(default=1.0, validator=attrs.validators.gt(0))
+    concentration: float = attrs.field(default=1.0, validator=_positive)
     name: str = "dirichlet"
     kind: ClassVar[str] = "weights"
 
@@ -266,6 +271,12 @@ class Aggregation(Factor):
             return definition
         base = with_method(definition, options.pop("aggregate", None), options.pop("p", None))
         height = heights(base)
+        present = {height[node.id] + 1 for node in base.nodes}
+        if not set(self.levels) <= present:
+            raise ScoringError(
+                f"{self.name}: levels {sorted(set(self.levels) - present)} have no nodes "
+                f"(nodes are at levels {sorted(present)})"
+            )
         nodes = tuple(
             attrs.evolve(node, method=method, p=p) if height[node.id] + 1 in self.levels else node
             for node in base.nodes
