@@ -233,6 +233,7 @@ def test_parameters_name_every_choice_and_weight(pair, opposite):
         (lambda d, u: icindex.uncertainty(d, u, [Aggregation(), Aggregation()]), "names"),
         (lambda d, u: icindex.uncertainty(d, u, [MissingPolicy(("skip", "zero"))]), "zero"),
         (lambda d, u: icindex.uncertainty(d, u, [LeaveOneOut(ids=("q",))]), "'q'"),
+        (lambda d, u: icindex.uncertainty("pair", u, [Aggregation()]), "expected a Definition"),
     ],
 )
 def test_bad_analyses_are_scoring_errors_naming_the_problem(pair, opposite, call, message):

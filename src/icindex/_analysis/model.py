@@ -95,7 +95,7 @@ class Model:
         factors: Sequence[Factor],
         target: str | None = None,
     ) -> Model:
-        plan = definition if isinstance(definition, Plan) else compile(_definition(definition))
+        plan = definition if isinstance(definition, Plan) else compile(definition)
         if not plan.composite and not isinstance(data, Encoded | Dataset):
             data = encode(plan.definition, list(data))
         if isinstance(data, Sequence):
@@ -229,14 +229,6 @@ class Model:
             raise domain_error(plan, error, self.unit_ids.tolist()) from None
         scores = states[0].values[list(tree.rows), :, column]
         return scores - options.shift if options.shift else scores
-
-
-def _definition(definition: object) -> Definition:
-    if not isinstance(definition, Definition):
-        raise ScoringError(
-            f"definition: expected a Definition or a Plan (got {type(definition).__name__})"
-        )
-    return definition
 
 
 def _check_names(factors: tuple[Factor, ...]) -> None:
