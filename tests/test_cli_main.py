@@ -112,3 +112,20 @@ def test_tutorial_city_scores_as_the_tutorial_shows(capsys):
     tutorial = (REPO / "docs" / "tutorial.md").read_text(encoding="utf-8")
     for line in out.splitlines()[:5]:
         assert line in tutorial, line
+
+
+@pytest.mark.slow
+def test_a_reader_that_stops_early_gets_no_error_message():
+    """`icindex demo | head -1`: the closed pipe prints nothing on standard error."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "icindex", "demo"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        bufsize=0,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.read(10)
+    process.stdout.close()
+    error = process.stderr.read()
+    process.wait(timeout=60)
+    assert error == b""

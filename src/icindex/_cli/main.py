@@ -7,6 +7,7 @@ usage error exits 2 (argparse's convention).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -184,6 +185,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except IcindexError as error:
         print(f"icindex: error: {error}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # the reader stopped early (``icindex ... | head``): no message
+        # As the Python docs advise (signal module, "Note on SIGPIPE"): point stdout at devnull
+        # so that the interpreter's final flush does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except OSError as error:
-        print(f"icindex: error: {error.filename}: {error.strerror}", file=sys.stderr)
+        where = f"{error.filename}: " if error.filename is not None else ""
+        print(f"icindex: error: {where}{error.strerror}", file=sys.stderr)
         return 1
