@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import attrs
+import numpy as np
 import pytest
 
 import icindex
@@ -62,3 +63,43 @@ def test_a_definition_pickles_and_keeps_its_look_ups():
     tree = icindex.load_definition("icc")
     again = pickle.loads(pickle.dumps(tree))
     assert again == tree and again.children(again.root) == tree.children(tree.root)
+
+
+def _with_bands(*bands: model.PeerBand) -> Definition:
+    facts = (model.Fact("pop", "Population", "integer"), model.Fact("joined", "Joined", "text"))
+    return Definition(
+        "d", "D", "r", (Node("r", "R"),), (Item("x", "r", "indicator", "X"),), facts=facts,
+        peer_bands=bands,
+    )  # fmt: skip
+
+
+def test_peer_bands_place_values_in_half_open_bands():
+    """Edges 10 and 20: 9.9 is band 0, 10 band 1, 19.9 band 1, 20 band 2, NaN none (-1)."""
+    band = model.PeerBand("size", "pop", (10.0, 20.0))
+    values = [9.9, 10.0, 19.9, 20.0, math.nan]
+    assert band.band(np.array(values)).tolist() == [0, 1, 1, 2, -1]
+    assert band.labels == ("under 10", "10 to under 20", "20 or more")
+
+
+@pytest.mark.parametrize(
+    ("band", "message"),
+    [
+        (model.PeerBand("b", "area", (1.0,)), "must name a numeric fact .*no such fact"),
+        (model.PeerBand("b", "joined", (1.0,)), "a text fact"),
+        (model.PeerBand("b", "pop", (5.0, 5.0)), "edges: must be increasing"),
+        (model.PeerBand("b", "pop", ()), "edges: must be increasing"),
+        (model.PeerBand("b", "pop", (1.0,), ("one",)), "must name 2 bands"),
+    ],
+)
+def test_bad_peer_bands_are_definition_errors(band, message):
+    """A band set on an unknown or non-numeric fact, or with bad edges or names, is refused."""
+    with pytest.raises(icindex.DefinitionError, match=message):
+        _with_bands(band)
+
+
+def test_the_icc_bands_use_the_foreign_born_share(icc):
+    """The bundled ICC peer bands cross population with foreign-born (not foreign) share."""
+    assert [(b.id, b.fact) for b in icc.peer_bands] == [
+        ("size", "population"),
+        ("diversity", "foreign_born_share"),
+    ]

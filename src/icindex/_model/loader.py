@@ -153,7 +153,7 @@ def _read_main(path: Path, problems: Problems) -> Definition | None:
     problems.extend(tree_problems(header["root"], found["nodes"], found["items"], str(path)))
     node_ids = {node.id for _, node in found["nodes"]}
     entry_ids = node_ids | {item.id for _, item in found["items"]}
-    for name in ("facts", "groups", "variants"):
+    for name in ("facts", "groups", "variants", "peer_bands"):
         no_duplicates([entry.id for _, entry in found[name]], f"{path}: {name}", problems)
     _check_references(
         {node.id: node.weight for _, node in found["nodes"]},
@@ -181,6 +181,7 @@ def _read_main(path: Path, problems: Problems) -> Definition | None:
         groups=tuple(group for _, group in found["groups"]),
         variants=tuple(variant for _, variant in found["variants"]),
         source=str(path),
+        peer_bands=tuple(band for _, band in found["peer_bands"]),
     )
 
 

@@ -21,6 +21,7 @@ from .definition import (
     Item,
     Node,
     Option,
+    PeerBand,
     Variant,
 )
 from .schema import (
@@ -30,6 +31,7 @@ from .schema import (
     ITEM_KEYS_BY_KIND,
     NODE_KEYS,
     OPTION_KEYS,
+    PEER_BAND_KEYS,
     RESERVED_OPTION_IDS,
     VARIANT_KEYS,
     Problems,
@@ -230,6 +232,11 @@ def _read_variant(raw: Any, where: str, problems: Problems) -> Variant | None:
     return None if clean is None else Variant(**clean)
 
 
+def _read_peer_band(raw: Any, where: str, problems: Problems) -> PeerBand | None:
+    clean = read_table(raw, PEER_BAND_KEYS, where, problems)
+    return None if clean is None else PeerBand(**clean)
+
+
 # Item kind -> the reader of an item table of that kind.
 ITEM_READERS: dict[str, Callable[[dict[str, Any], str, Problems], Item | None]] = {
     "yes_no": _read_scored,
@@ -245,4 +252,5 @@ READERS: dict[str, Callable[[Any, str, Problems], Any]] = {
     "facts": _read_fact,
     "groups": _read_group,
     "variants": _read_variant,
+    "peer_bands": _read_peer_band,
 }

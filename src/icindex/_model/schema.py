@@ -95,13 +95,20 @@ VARIANT_KEYS = {
     "exclude": ("ids", False, ()),
     "description": ("string", False, ""),
 }
+PEER_BAND_KEYS = {
+    "id": ("id", True, None),
+    "fact": ("id", True, None),
+    "edges": ("numbers", True, None),
+    "names": ("strings", False, ()),
+    "description": ("string", False, ""),
+}
 OPTION_KEYS = {
     "id": ("id", True, None),
     "label": ("string", True, None),
     "points": ("points_value", True, None),
 }
 MAIN_KEYS = {"schema_version", "id", "name", "description", "root", "include"}
-TABLE_ARRAYS = ("nodes", "items", "facts", "groups", "variants")
+TABLE_ARRAYS = ("nodes", "items", "facts", "groups", "variants", "peer_bands")
 
 
 def _is_number(value: object) -> bool:
