@@ -54,6 +54,9 @@ from ._model.definition import (
     Variant,
 )
 from ._model.loader import bundled_definitions, find_definition, load_definition, validate_paths
+from ._report.compare import Comparison, compare
+from ._report.sample import Sample
+from ._report.sample_io import load_sample, save_sample
 from ._results.export import EXPORTERS
 from ._results.scores import Scores
 
@@ -66,6 +69,7 @@ __all__ = [
     "NORMALISE_METHODS",
     "Aggregation",
     "CityResponse",
+    "Comparison",
     "Dataset",
     "Definition",
     "DefinitionError",
@@ -86,6 +90,7 @@ __all__ = [
     "Options",
     "Plan",
     "ResponseError",
+    "Sample",
     "Scores",
     "ScoringError",
     "Sensitivity",
@@ -96,18 +101,21 @@ __all__ = [
     "WeightNoise",
     "__version__",
     "bundled_definitions",
+    "compare",
     "compile",
     "effective_weights",
     "encode",
     "find_definition",
     "impute",
     "load_definition",
+    "load_sample",
     "normalise",
     "plot_sensitivity",
     "plot_uncertainty",
     "rank",
     "read_coinr",
     "read_responses",
+    "save_sample",
     "score",
     "score_composite",
     "sensitivity",
