@@ -34,7 +34,8 @@ class Comparison:
         The ``k`` indicators (the root's children) furthest above / below the peer average
         (the sample average without peers), largest gap first.
     good_practice : dict of str to tuple of str
-        Per indicator, the best-scoring peers (the sample without peers) with full coverage.
+        Per indicator, the best-scoring peers (the sample without peers) with full coverage
+        that score higher than the city, best first.
     """
 
     city: str
@@ -130,8 +131,11 @@ def _row(sample: Sample, row: int, peers: np.ndarray, column: str) -> dict[str, 
 
 
 def _best(sample: Sample, column: str, rows: np.ndarray, city: int, good: int) -> tuple[str, ...]:
-    """The best ``good`` cities among ``rows`` (not ``city``) with full coverage on ``column``."""
+    """The best ``good`` cities among ``rows`` with full coverage on ``column`` that score
+    higher than ``city`` (those it can learn from)."""
     c = sample.columns.index(column)
-    full = rows[(sample.coverage[rows, c] >= 1.0) & (rows != city)]
+    better = sample.values[rows, c] > sample.values[city, c]  # NaN: every scored city is better
+    better |= np.isnan(sample.values[city, c]) & ~np.isnan(sample.values[rows, c])
+    full = rows[(sample.coverage[rows, c] >= 1.0) & better]
     order = full[np.argsort(-sample.values[full, c], kind="stable")]
     return tuple(sample.city_ids[i] for i in order[:good])
