@@ -55,6 +55,7 @@ from ._model.definition import (
 )
 from ._model.loader import bundled_definitions, find_definition, load_definition, validate_paths
 from ._report.compare import Comparison, compare
+from ._report.progress import Progress, progress, read_mapping
 from ._report.sample import Sample
 from ._report.sample_io import load_sample, save_sample
 from ._results.export import EXPORTERS
@@ -89,6 +90,7 @@ __all__ = [
     "Option",
     "Options",
     "Plan",
+    "Progress",
     "ResponseError",
     "Sample",
     "Scores",
@@ -112,8 +114,10 @@ __all__ = [
     "normalise",
     "plot_sensitivity",
     "plot_uncertainty",
+    "progress",
     "rank",
     "read_coinr",
+    "read_mapping",
     "read_responses",
     "save_sample",
     "score",
