@@ -19,7 +19,7 @@ from .._io.responses import read_responses
 from .._model.definition import Definition, Item
 from .._model.loader import bundled_definitions, load_definition, shipped_folder, validate_paths
 from .._results.export import EXPORTERS
-from . import analysis, composite
+from . import analysis, compare, composite
 
 __all__ = ["main"]
 
@@ -92,6 +92,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="+", metavar="PATH")
 
     analysis.add_parsers(commands, _inputs)
+    compare.add_parser(commands)
 
     items = commands.add_parser("items", help="list the questionnaire of a definition")
     items.description = "List every indicator and item: id, kind, weight, role and question."
@@ -174,6 +175,7 @@ _COMMANDS = {
     "validate": _validate,
     "items": _items,
     **analysis.COMMANDS,
+    "compare": compare.run,
 }
 
 

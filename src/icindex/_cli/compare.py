@@ -1,0 +1,103 @@
+"""``icindex compare``: cities against their sample and peers, aggregate by aggregate.
+
+Also the shared reading of ``CITY`` files and ``--sample`` responses used by ``advise`` and
+``report``: the cities compared are added to the sample unless the same city and round is there.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .._errors import ResponseError
+from .._io.responses import CityResponse, read_responses
+from .._model.definition import Definition
+from .._model.loader import bundled_definitions, load_definition
+from .._report.compare import compare
+from .._report.sample import Sample
+from .._report.sample_io import save_sample
+from .analysis import write_rows
+
+__all__ = ["add_parser", "pick_city", "run", "with_sample"]
+
+
+def pick_city(cities: Sequence[CityResponse], city_id: str | None, where: str) -> CityResponse:
+    """The one city of a file, or the one named ``city_id``; ResponseError naming the ids."""
+    ids = [city.id for city in cities]
+    if city_id is None and len(cities) == 1:
+        return cities[0]
+    chosen = [city for city in cities if city.id == city_id]
+    if len(chosen) != 1:
+        shown = ", ".join(ids[:8]) + (" ..." if len(ids) > 8 else "")
+        expected = "--city ID to pick one" if city_id is None else f"one city {city_id!r}"
+        raise ResponseError(f"{where}: expected {expected} (the file holds {shown or 'none'})")
+    return chosen[0]
+
+
+def with_sample(
+    definition: Definition, cities: Sequence[CityResponse], sample_paths: Sequence[Path]
+) -> tuple[CityResponse, ...]:
+    """The sample's responses with ``cities`` added (a city already there, same round, is
+    replaced by the one given)."""
+    given = {(city.id, city.round) for city in cities}
+    sample = read_responses(sample_paths, definition) if sample_paths else ()
+    return (*(c for c in sample if (c.id, c.round) not in given), *cities)
+
+
+def add_parser(commands: Any) -> None:
+    """Add ``icindex compare``."""
+    run_ = commands.add_parser("compare", help="cities against their sample and peers")
+    run_.description = (
+        "Compare cities with a sample: each aggregate's score, rank in the sample and among "
+        "peers, percentile, gaps to the averages, and the input/impact split. Tables also list "
+        "strengths, weaknesses and good-practice peers (docs/compare-and-report.md)."
+    )
+    add = run_.add_argument
+    add("cities", nargs="+", type=Path, metavar="CITY", help="TOML/CSV files of the cities")
+    add("--sample", nargs="+", type=Path, default=[], metavar="RESPONSES",
+        help="the comparison sample: TOML/CSV files or folders")  # fmt: skip
+    bundled = ", ".join(bundled_definitions())
+    add("--index", default="icc", metavar="NAME|PATH",
+        help=f"definition: {bundled} or a path (default: icc)")  # fmt: skip
+    add("--missing", choices=("zero", "skip", "bounds"), default="zero",
+        help="how unknown answers count (default: zero, as the ICC questionnaire)")  # fmt: skip
+    add("--format", choices=("csv", "json", "table"), default="table", help="default: table")
+    add("--out", type=Path, metavar="FILE", help="write to FILE instead of stdout")
+    add("--save-sample", type=Path, metavar="FILE", help="also save the scored sample (.csv/.json)")
+
+
+def run(args: argparse.Namespace) -> int:
+    definition = load_definition(args.index)
+    compared = read_responses(args.cities, definition)
+    sample = Sample.of(
+        definition, with_sample(definition, compared, args.sample), missing=args.missing
+    )
+    results = [compare(sample, city.id) for city in compared]
+    rows = [row for result in results for row in result.table()]
+    text = write_rows(rows, args.format, args.out if args.format != "table" else None)
+    if args.format == "table":
+        text += "".join(_summary(sample, result) for result in results)
+        if args.out is not None:
+            args.out.write_text(text, encoding="utf-8")
+    if args.out is None:
+        print(text, end="")
+    if args.save_sample is not None:
+        save_sample(sample, args.save_sample)
+    return 0
+
+
+def _summary(sample: Sample, result: Any) -> str:
+    """Strengths, weaknesses and good practice under the table, in words."""
+    names = dict(zip(sample.city_ids, sample.names, strict=True))
+    against = f"peers ({result.peer_group})" if result.peer_group else "the sample"
+    lines = [f"\n{result.name} ({result.city}), compared with {against}"]
+    if result.peer_note:
+        lines.append(f"  {result.peer_note}")
+    lines.append(f"  strengths: {', '.join(result.strengths) or 'none above average'}")
+    lines.append(f"  weaknesses: {', '.join(result.weaknesses) or 'none below average'}")
+    for indicator, cities in result.good_practice.items():
+        if cities and indicator in result.weaknesses:
+            lines.append(f"  good practice in {indicator}: {', '.join(names[c] for c in cities)}")
+    return "\n".join(lines) + "\n"
