@@ -1,0 +1,84 @@
+"""``icindex synth``: write a realistic SYNTHETIC sample of cities as a wide CSV.
+
+The file holds facts and answers in the format ``icindex score`` reads; every city is named
+``Synthetic city ...`` and its round is ``synthetic``, so the sample stays labelled wherever it
+goes (see ``docs/responses.md``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .._io.synthetic import synthetic_sample
+from .._io.writers import write_wide_csv
+from .._model.loader import bundled_definitions, load_definition
+
+__all__ = ["add_parser", "run"]
+
+
+def add_parser(commands: Any) -> None:
+    """Add ``synth`` to the subcommands ``commands`` (an argparse subparsers object).
+
+    Examples
+    --------
+    >>> parser = argparse.ArgumentParser(prog="icindex")
+    >>> add_parser(parser.add_subparsers(dest="command"))
+    >>> args = parser.parse_args(["synth", "--n", "3", "--seed", "1"])
+    >>> args.n, args.seed, args.index, args.unknown_share, args.out
+    (3, 1, 'icc', 0.05, None)
+    """
+    synth = commands.add_parser("synth", help="write a SYNTHETIC comparison sample (wide CSV)")
+    synth.description = (
+        "Draw a realistic SYNTHETIC sample of cities: answers correlated through a latent "
+        "commitment per city and indicator, facts resembling the ICC network (our choices, "
+        "not ICC data). Written as a wide CSV that `icindex score` reads."
+    )
+    # As `icindex score` has it; defined here so that this module does not import main.
+    synth.add_argument(
+        "--index",
+        default="icc",
+        metavar="NAME|PATH",
+        help=f"definition: a bundled name ({', '.join(bundled_definitions())}) or a path "
+        "(folder with index.toml, or a TOML file); default: icc",
+    )
+    synth.add_argument("--n", type=int, default=140, metavar="N", help="cities (default 140)")
+    synth.add_argument(
+        "--seed", type=int, required=True, metavar="S", help="random seed: same seed, same sample"
+    )
+    synth.add_argument(
+        "--unknown-share",
+        type=float,
+        default=0.05,
+        metavar="P",
+        help="probability that an answer is unknown (default 0.05)",
+    )
+    synth.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of stdout")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the sample ``args`` asks for; return the exit status (0).
+
+    Examples
+    --------
+    >>> args = argparse.Namespace(index="icc", n=2, seed=1, unknown_share=0.0, out=None)
+    >>> run(args)  # doctest: +ELLIPSIS
+    city_id,name,country,round,population,...
+    syn-001,Synthetic city 001,,synthetic,...
+    syn-002,Synthetic city 002,,synthetic,...
+    0
+    """
+    definition = load_definition(args.index)
+    cities = synthetic_sample(definition, args.n, seed=args.seed, unknown_share=args.unknown_share)
+    if args.out is not None:
+        write_wide_csv(args.out, cities, definition)
+        return 0
+    # write_wide_csv writes files; a scratch file keeps one writer for both destinations.
+    with tempfile.TemporaryDirectory() as folder:
+        scratch = Path(folder) / "synthetic.csv"
+        write_wide_csv(scratch, cities, definition)
+        sys.stdout.write(scratch.read_text(encoding="utf-8"))
+    return 0
