@@ -190,8 +190,6 @@ def test_cli_writes_to_stdout_without_out(capsys):
 def test_the_documented_example_runs(monkeypatch, tmp_path):
     """The Python block of docs/responses.md's synthetic section runs as written."""
     monkeypatch.chdir(tmp_path)  # the example writes a file
-    # Until the facade exports synthetic_sample, the example finds it here.
-    monkeypatch.setattr(icindex, "synthetic_sample", synthetic_sample, raising=False)
     text = (REPO / "docs" / "responses.md").read_text(encoding="utf-8")
     section = text.split("## A realistic synthetic sample", 1)[1]
     blocks = re.findall(r"```python\n(.*?)```", section, re.DOTALL)

@@ -41,6 +41,7 @@ from ._io.coinr import read_coinr
 from ._io.coinr_write import write_coinr
 from ._io.dataset import Dataset
 from ._io.responses import CityResponse, read_responses
+from ._io.synthetic import synthetic_sample
 from ._io.writers import write_city_toml, write_long_csv, write_wide_csv
 from ._model.definition import (
     NORMALISE_METHODS,
@@ -125,6 +126,7 @@ __all__ = [
     "sensitivity",
     "sobol",
     "synthetic_cities",
+    "synthetic_sample",
     "uncertainty",
     "validate_paths",
     "write_city_toml",

@@ -19,7 +19,7 @@ from .._io.responses import read_responses
 from .._model.definition import Definition, Item
 from .._model.loader import bundled_definitions, load_definition, shipped_folder, validate_paths
 from .._results.export import EXPORTERS
-from . import analysis, compare, composite
+from . import analysis, compare, composite, synth
 
 __all__ = ["main"]
 
@@ -93,6 +93,7 @@ def _parser() -> argparse.ArgumentParser:
 
     analysis.add_parsers(commands, _inputs)
     compare.add_parser(commands)
+    synth.add_parser(commands)
 
     items = commands.add_parser("items", help="list the questionnaire of a definition")
     items.description = "List every indicator and item: id, kind, weight, role and question."
@@ -176,6 +177,7 @@ _COMMANDS = {
     "items": _items,
     **analysis.COMMANDS,
     "compare": compare.run,
+    "synth": synth.run,
 }
 
 
