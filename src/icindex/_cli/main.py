@@ -15,9 +15,12 @@ from pathlib import Path
 from .._engine.plan import MISSING_POLICIES
 from .._engine.score import score
 from .._errors import IcindexError
-from .._io.responses import read_responses
+from .._io.responses import CityResponse, read_responses
+from .._io.synthetic import synthetic_sample
 from .._model.definition import Definition, Item
 from .._model.loader import bundled_definitions, load_definition, shipped_folder, validate_paths
+from .._report.compare import compare as compare_city
+from .._report.sample import Sample
 from .._results.export import EXPORTERS
 from . import analysis, compare, composite, synth
 
@@ -115,7 +118,26 @@ def _demo(args: argparse.Namespace) -> int:
     print(f"{icc.name}: {len(cities)} example cities, missing answers: {args.missing}")
     print("Each cell: score [lowest-highest reachable] and coverage (known weight share).\n")
     print(scores.table())
+    _demo_sample(icc, cities)
     return 0
+
+
+def _demo_sample(definition: Definition, cities: Sequence[CityResponse]) -> None:
+    """Where the example cities stand in a synthetic sample (labelled as such)."""
+    synthetic = synthetic_sample(definition, 140, seed=1)
+    sample = Sample.of(definition, [*synthetic, *cities])
+    print(
+        f"\nAgainst a SYNTHETIC sample of {len(synthetic)} cities (icindex synth --seed 1), "
+        "unknown answers counted as no\n(the example profiles answer few items, so they rank "
+        "low: see their coverage above):"
+    )
+    for city in cities:
+        index = compare_city(sample, city.id).rows[0]
+        print(
+            f"  {city.name}: index {index['score']:.1f}, rank {index['rank']:.0f} of "
+            f"{index['of']}, sample median {index['sample_median']:.1f}"
+        )
+    print("See icindex compare, icindex advise and icindex report (docs/compare-and-report.md).")
 
 
 def _score(args: argparse.Namespace) -> int:
