@@ -1,0 +1,1 @@
+"""Where a city stands: samples, peers, comparison, advice and reports."""
