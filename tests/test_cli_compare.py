@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 
@@ -54,8 +55,8 @@ def test_a_city_file_that_is_not_there_exits_1(capsys, tmp_path):
 @pytest.mark.parametrize("city", [None, "zz"])
 def test_pick_city_names_the_cities_of_the_file(city):
     """Several cities in one file need --city; an unknown one is named with the ids."""
-    from icindex._cli.compare import pick_city
+    from icindex._cli.cities import pick_city
 
     cities = [icindex.CityResponse("a", "A"), icindex.CityResponse("b", "B")]
-    with pytest.raises(icindex.ResponseError, match="holds a, b"):
-        pick_city(cities, city, "f.csv")
+    with pytest.raises(icindex.ResponseError, match="a, b"):
+        pick_city(cities, city, Path("f.csv"))

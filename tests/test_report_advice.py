@@ -287,9 +287,7 @@ def test_a_plan_is_advised_like_its_definition(icc, mixed):
 
 def test_the_docs_advice_example_runs(repo, monkeypatch, capsys):
     """The Python block of docs/compare-and-report.md's advice section runs and prints what its
-    comments say (``icindex.advise`` stands in for the facade until it exports it)."""
-    if not hasattr(icindex, "advise"):
-        monkeypatch.setattr(icindex, "advise", advise, raising=False)
+    comments say."""
     text = (repo / "docs" / "compare-and-report.md").read_text(encoding="utf-8")
     section = text.split("## Advice: what would raise the index", 1)[1].split("\n## ", 1)[0]
     blocks = [b.split("```", 1)[0] for b in section.split("```python\n")[1:]]

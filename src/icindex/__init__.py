@@ -55,6 +55,7 @@ from ._model.definition import (
     Variant,
 )
 from ._model.loader import bundled_definitions, find_definition, load_definition, validate_paths
+from ._report.advice import Advice, AdviceList, advise
 from ._report.compare import Comparison, compare
 from ._report.progress import Progress, progress, read_mapping
 from ._report.sample import Sample
@@ -69,6 +70,8 @@ __all__ = [
     "IMPUTE_METHODS",
     "MISSING_POLICIES",
     "NORMALISE_METHODS",
+    "Advice",
+    "AdviceList",
     "Aggregation",
     "CityResponse",
     "Comparison",
@@ -103,6 +106,7 @@ __all__ = [
     "Variant",
     "WeightNoise",
     "__version__",
+    "advise",
     "bundled_definitions",
     "compare",
     "compile",

@@ -12,14 +12,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from .._engine.plan import MISSING_POLICIES
-from .._errors import ResponseError
-from .._io.responses import CityResponse, read_responses
+from .._io.responses import read_responses
 from .._model.loader import bundled_definitions, load_definition
 from .._report.advice import TABLE_COLUMNS, AdviceList, advise
 from .analysis import ANALYSIS_FORMATS, write_rows
+from .cities import peer_cities, pick_city
 
-__all__ = ["add_parser", "pick_city", "run"]
+__all__ = ["add_parser", "run"]
 
 _CITY_HELP = "one city's answers: a TOML file, or a CSV file (with --city ID if it holds several)"
 
@@ -79,30 +81,6 @@ def add_parser(commands: Any, inputs_help: str | None = None) -> None:
     add("--out", type=Path, metavar="FILE", help="write to FILE instead of stdout")
 
 
-def pick_city(cities: tuple[CityResponse, ...], city_id: str | None, where: Path) -> CityResponse:
-    """The city ``city_id`` (or the only one) among those read from ``where``.
-
-    Examples
-    --------
-    >>> cities = (CityResponse(id="a", name="A"), CityResponse(id="b", name="B"))
-    >>> pick_city(cities, "b", Path("two.csv")).name
-    'B'
-    """
-    ids = [city.id for city in cities]
-    if city_id is None and len(cities) == 1:
-        return cities[0]
-    if city_id is None:
-        raise ResponseError(
-            f"{where}: holds {len(ids)} cities, expected one (pick one with --city ID: "
-            f"{', '.join(ids) or 'none'})"
-        )
-    if city_id not in ids:
-        raise ResponseError(
-            f"{where}: no city {city_id!r} (expected one of: {', '.join(ids) or 'none'})"
-        )
-    return cities[ids.index(city_id)]
-
-
 def _footer(advice: AdviceList) -> list[str]:
     """The combined gain of the rows shown, and the note if any."""
     lines = []
@@ -150,8 +128,10 @@ def run(args: argparse.Namespace) -> int:
     """Run ``icindex advise``; return the exit status (errors propagate as IcindexError)."""
     definition = load_definition(args.index)
     city = pick_city(read_responses(args.city_file, definition), args.city, args.city_file)
-    sample = read_responses(args.sample, definition) if args.sample else ()
-    advice = advise(definition, city, missing=args.missing, sample=sample, target=args.target)
+    peers, note = peer_cities(definition, city, args.sample, args.missing)
+    advice = advise(definition, city, missing=args.missing, sample=peers, target=args.target)
+    if note:
+        advice = attrs.evolve(advice, note=" ".join(filter(None, (advice.note, note))))
     if args.top is not None:
         advice = advice.top(args.top)
     text = _text(advice, args.format)

@@ -1,49 +1,20 @@
-"""``icindex compare``: cities against their sample and peers, aggregate by aggregate.
-
-Also the shared reading of ``CITY`` files and ``--sample`` responses used by ``advise`` and
-``report``: the cities compared are added to the sample unless the same city and round is there.
-"""
+"""``icindex compare``: cities against their sample and peers, aggregate by aggregate."""
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .._errors import ResponseError
-from .._io.responses import CityResponse, read_responses
-from .._model.definition import Definition
+from .._io.responses import read_responses
 from .._model.loader import bundled_definitions, load_definition
 from .._report.compare import compare
 from .._report.sample import Sample
 from .._report.sample_io import save_sample
 from .analysis import write_rows
+from .cities import with_sample
 
-__all__ = ["add_parser", "pick_city", "run", "with_sample"]
-
-
-def pick_city(cities: Sequence[CityResponse], city_id: str | None, where: str) -> CityResponse:
-    """The one city of a file, or the one named ``city_id``; ResponseError naming the ids."""
-    ids = [city.id for city in cities]
-    if city_id is None and len(cities) == 1:
-        return cities[0]
-    chosen = [city for city in cities if city.id == city_id]
-    if len(chosen) != 1:
-        shown = ", ".join(ids[:8]) + (" ..." if len(ids) > 8 else "")
-        expected = "--city ID to pick one" if city_id is None else f"one city {city_id!r}"
-        raise ResponseError(f"{where}: expected {expected} (the file holds {shown or 'none'})")
-    return chosen[0]
-
-
-def with_sample(
-    definition: Definition, cities: Sequence[CityResponse], sample_paths: Sequence[Path]
-) -> tuple[CityResponse, ...]:
-    """The sample's responses with ``cities`` added (a city already there, same round, is
-    replaced by the one given)."""
-    given = {(city.id, city.round) for city in cities}
-    sample = read_responses(sample_paths, definition) if sample_paths else ()
-    return (*(c for c in sample if (c.id, c.round) not in given), *cities)
+__all__ = ["add_parser", "run"]
 
 
 def add_parser(commands: Any) -> None:
