@@ -134,3 +134,16 @@ def test_a_city_twice_in_one_round_is_refused(hand, cities):
     """The same city id twice in one round is a ScoringError."""
     with pytest.raises(icindex.ScoringError, match="'A' appears twice"):
         icindex.Sample.of(hand, [*cities, cities[0]])
+
+
+def test_the_documented_comparison_example_runs(monkeypatch, tmp_path):
+    """The first Python block of docs/compare-and-report.md runs (from the repository)."""
+    from tests.conftest import REPO
+
+    text = (REPO / "docs" / "compare-and-report.md").read_text(encoding="utf-8")
+    block = text.split("```python\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(REPO)
+    namespace: dict[str, object] = {}
+    block = block.replace('"sample.csv"', repr(str(tmp_path / "sample.csv")))
+    exec(compile(block, "docs/compare-and-report.md", "exec"), namespace)
+    assert namespace["result"].rows[0]["of"] == 141
