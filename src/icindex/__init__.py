@@ -52,6 +52,7 @@ from ._model.definition import (
     Node,
     Normalisation,
     Option,
+    PeerBand,
     Variant,
 )
 from ._model.loader import bundled_definitions, find_definition, load_definition, validate_paths
@@ -93,6 +94,7 @@ __all__ = [
     "Normaliser",
     "Option",
     "Options",
+    "PeerBand",
     "Plan",
     "Progress",
     "ResponseError",

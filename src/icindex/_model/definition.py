@@ -6,19 +6,17 @@ them from files. All collections are tuples, so a definition can be shared and h
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Callable, Iterator
 from typing import Literal
 
 import attrs
-import numpy as np
-from numpy.typing import NDArray
 
 from .._errors import DefinitionError, UnknownIdError
 
 # A module import, not a name import: tree.py reads the classes defined here.
 from . import tree as _tree
+from .peers import PeerBand
 
 __all__ = [
     "AGGREGATION_METHODS",
@@ -272,59 +270,6 @@ class Group:
 
 
 @attrs.frozen
-class PeerBand:
-    """Bands of one numeric fact; a city's peer group crosses its band in every ``PeerBand``.
-
-    Band ``i`` holds the values ``edges[i-1] <= x < edges[i]`` (the first band everything below
-    ``edges[0]``, the last everything from ``edges[-1]`` up).
-
-    Examples
-    --------
-    >>> size = PeerBand("size", "population", (100_000, 500_000))
-    >>> size.labels
-    ('under 100000', '100000 to under 500000', '500000 or more')
-    >>> size.band(np.array([5e4, 1e5, 2e6, np.nan])).tolist()
-    [0, 1, 2, -1]
-    """
-
-    id: str
-    fact: str
-    edges: tuple[float, ...]
-    names: tuple[str, ...] = ()
-    description: str = ""
-
-    @property
-    def labels(self) -> tuple[str, ...]:
-        """The bands' names: ``names``, or made from the edges."""
-        if self.names:
-            return self.names
-        e = [f"{edge:g}" for edge in self.edges]
-        middle = [f"{low} to under {high}" for low, high in itertools.pairwise(e)]
-        return (f"under {e[0]}", *middle, f"{e[-1]} or more")
-
-    def band(self, values: NDArray[np.float64]) -> NDArray[np.intp]:
-        """Each value's band (0, 1, ...), or -1 where the value is unknown (NaN)."""
-        bands = np.searchsorted(np.asarray(self.edges), values, side="right")
-        return np.where(np.isnan(values), -1, bands).astype(np.intp)
-
-    def problems(self, facts: dict[str, Fact], where: str) -> list[str]:
-        """What is wrong with this band set, each problem naming ``where``."""
-        found = []
-        fact = facts.get(self.fact)
-        if fact is None or fact.type not in ("integer", "number"):
-            got = "no such fact" if fact is None else f"a {fact.type} fact"
-            found.append(f"{where}.fact: must name a numeric fact (got {self.fact!r}: {got})")
-        if not self.edges or any(b <= a for a, b in zip(self.edges, self.edges[1:], strict=False)):
-            found.append(f"{where}.edges: must be increasing numbers (got {list(self.edges)})")
-        if self.names and len(self.names) != len(self.edges) + 1:
-            found.append(
-                f"{where}.names: must name {len(self.edges) + 1} bands, one more than the edges "
-                f"(got {len(self.names)})"
-            )
-        return found
-
-
-@attrs.frozen
 class Variant:
     """A version of the index that leaves some nodes or items out."""
 
@@ -375,9 +320,9 @@ class Definition:
     def __attrs_post_init__(self) -> None:
         """Refuse a malformed tree: :class:`DefinitionError` listing every problem."""
         problems = _tree.definition_problems(self)
-        facts = {fact.id: fact for fact in self.facts}
+        fact_types = {fact.id: fact.type for fact in self.facts}
         for band in self.peer_bands:
-            problems += band.problems(facts, f"{self.source}: peer_bands[{band.id!r}]")
+            problems += band.problems(fact_types, f"{self.source}: peer_bands[{band.id!r}]")
         if problems:
             raise DefinitionError(problems)
         by_id = {entry.id: entry for entry in self.walk()}
