@@ -1,0 +1,126 @@
+"""``icindex report``: one city's report against a sample, as HTML or Markdown.
+
+``icindex report CITY [--city ID] [--index NAME|PATH] [--sample RESPONSES...]
+[--missing zero|skip] --out report.html|report.md``: CITY is a TOML or CSV file (``--city``
+picks one city when it holds several); the sample is read from ``--sample`` and the city added
+to it unless it is there already (same id and round); without ``--sample`` the sample is the
+cities of CITY alone, and the report says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from .._errors import ScoringError
+from .._io.responses import CityResponse, read_responses
+from .._model.definition import Definition
+from .._model.loader import bundled_definitions, load_definition
+from .._report.document import build_report
+from .._report.html import render_html
+from .._report.markdown import render_markdown
+from .._report.sample import Sample
+
+__all__ = ["add_parser", "run"]
+
+#: The file suffix of ``--out`` -> the format written.
+FORMATS = {".html": "html", ".htm": "html", ".md": "markdown"}
+#: The missing-answer policies a report offers (a sample is scored once, so not ``bounds``).
+REPORT_MISSING = ("zero", "skip")
+
+
+def add_parser(commands: Any) -> None:
+    """Add the ``report`` command to the ``icindex`` sub-commands ``commands``."""
+    parser = commands.add_parser("report", help="one city's report against a sample (HTML/MD)")
+    parser.description = (
+        "Write one city's report: its index and groups against the sample and peer means, "
+        "indicator charts, ranks, strengths and weaknesses, good-practice cities, the evidence "
+        "for each answer and the unknown items (docs/compare-and-report.md)."
+    )
+    parser.add_argument("city", metavar="CITY", type=Path, help="the city's TOML or CSV file")
+    parser.add_argument(
+        "--city", dest="city_id", metavar="ID", help="the city, if CITY holds several"
+    )
+    parser.add_argument(
+        "--index",
+        default="icc",
+        metavar="NAME|PATH",
+        help=f"definition: a bundled name ({', '.join(bundled_definitions())}) or a path "
+        "(folder with index.toml, or a TOML file); default: icc",
+    )
+    parser.add_argument(
+        "--sample",
+        nargs="+",
+        type=Path,
+        metavar="RESPONSES",
+        help="the cities to compare with: TOML/CSV files or folders (default: CITY's cities)",
+    )
+    parser.add_argument(
+        "--missing",
+        choices=REPORT_MISSING,
+        default="zero",
+        help="how unknown answers count (default: zero, as in the ICC questionnaire)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help="report.html (one self-contained page) or report.md (charts as SVG files beside it)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the report ``args`` ask for; return the exit status (0)."""
+    out: Path = args.out
+    written = FORMATS.get(out.suffix.lower())
+    if written is None:
+        raise ScoringError(
+            f"--out {out}: expected a file ending in {', '.join(FORMATS)} (got {out.suffix!r})"
+        )
+    definition = load_definition(args.index)
+    own = read_responses(args.city, definition)
+    city = _pick(own, args.city_id, args.city)
+    cities, note = _sample(definition, city, own, args.sample, args.city)
+    sample = Sample.of(definition, cities, missing=args.missing)
+    report = build_report(definition, city, sample, sample_note=note)
+    text = render_html(report) if written == "html" else render_markdown(report, out.parent)
+    out.write_text(text, encoding="utf-8")
+    cities_word = "city" if len(sample) == 1 else "cities"
+    print(f"{out}: report on {city.name} against a sample of {len(sample)} {cities_word}")
+    return 0
+
+
+def _pick(cities: tuple[CityResponse, ...], city_id: str | None, path: Path) -> CityResponse:
+    ids = [city.id for city in cities]
+    if city_id is None:
+        if len(cities) == 1:
+            return cities[0]
+        shown = ", ".join(ids[:8]) + (", ..." if len(ids) > 8 else "")
+        raise ScoringError(
+            f"{path}: expected one city or --city ID (got {len(cities)} cities: {shown})"
+        )
+    if city_id not in ids:
+        shown = ", ".join(ids[:8]) + (", ..." if len(ids) > 8 else "")
+        raise ScoringError(f"--city {city_id}: expected a city of {path} (got {shown or 'none'})")
+    return cities[ids.index(city_id)]
+
+
+def _sample(
+    definition: Definition,
+    city: CityResponse,
+    own: tuple[CityResponse, ...],
+    paths: list[Path] | None,
+    city_path: Path,
+) -> tuple[list[CityResponse], str]:
+    """The sample's cities (the city among them) and what the report says about them."""
+    if not paths:
+        return list(own), f"No sample was given: the sample is the cities of {city_path} alone."
+    cities = list(read_responses(paths, definition))
+    if any(c.id == city.id and c.round == city.round for c in cities):
+        return cities, ""
+    # A city is not its own peer: another round of it in the sample is left out.
+    others = [c for c in cities if c.id != city.id]
+    note = "" if len(others) == len(cities) else f"{city.id}'s other rounds are left out."
+    return [*others, city], note

@@ -1,0 +1,78 @@
+"""`icindex report`: the format by suffix, the sample, the city picked from a file of several."""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+
+import icindex
+from icindex._cli import report
+from tests.conftest import DATA, REPO
+
+CITIES = REPO / "examples" / "cities"
+TINY = str(DATA / "tiny")
+
+
+def run(argv: list[str]) -> int:
+    """Parse ``argv`` with the report command alone (as main.py registers it) and run it."""
+    parser = argparse.ArgumentParser(prog="icindex")
+    report.add_parser(parser.add_subparsers(dest="command", required=True))
+    return report.run(parser.parse_args(argv))
+
+
+def test_html_report_against_a_sample(tmp_path, capsys):
+    """A .html --out is one page comparing the city with the sample's three cities."""
+    out = tmp_path / "ansan.html"
+    assert (
+        run(["report", str(CITIES / "ansan.toml"), "--sample", str(CITIES), "--out", str(out)]) == 0
+    )
+    page = out.read_text(encoding="utf-8")
+    assert "<h1>Ansan (안산시)</h1>" in page and "3 cities (Ansan" in page
+    assert "against a sample of 3 cities" in capsys.readouterr().out
+
+
+def test_markdown_report_without_a_sample_says_the_sample_is_the_city(tmp_path):
+    """A .md --out is Markdown; without --sample the report says the city is its own sample."""
+    out = tmp_path / "ansan.md"
+    assert run(["report", str(CITIES / "ansan.toml"), "--out", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# Ansan") and "No sample was given" in text
+    assert (tmp_path / "ansan-indicators-bars.svg").is_file()
+
+
+def test_the_city_is_added_to_a_sample_without_it(tmp_path):
+    """A sample that lacks the city gets it: Ansan against Sejong is a sample of two."""
+    out = tmp_path / "a.html"
+    args = [str(CITIES / "ansan.toml"), "--sample", str(CITIES / "sejong.toml"), "--out", str(out)]
+    assert run(["report", *args]) == 0
+    assert "2 cities (Sejong" in out.read_text(encoding="utf-8")
+
+
+def test_city_picks_one_of_several_and_is_required_then(tmp_path, icc):
+    """From a CSV of two cities --city picks one; without it the error lists the ids."""
+    cities = icindex.read_responses(CITIES, icc)[:2]
+    both = tmp_path / "two.csv"
+    icindex.write_long_csv(both, cities)
+    out = tmp_path / "r.html"
+    with pytest.raises(icindex.ScoringError, match=r"expected one city or --city ID .*ansan"):
+        run(["report", str(both), "--out", str(out)])
+    with pytest.raises(icindex.ScoringError, match=r"--city nowhere: expected a city of"):
+        run(["report", str(both), "--city", "nowhere", "--out", str(out)])
+    assert run(["report", str(both), "--city", cities[1].id, "--out", str(out)]) == 0
+    assert f"<h1>{cities[1].name}</h1>" in out.read_text(encoding="utf-8")
+
+
+def test_out_must_be_html_or_markdown(tmp_path):
+    """Another suffix is a ScoringError naming the suffixes accepted."""
+    with pytest.raises(icindex.ScoringError, match=r"expected a file ending in .html, .htm, .md"):
+        run(["report", str(CITIES / "ansan.toml"), "--out", str(tmp_path / "r.pdf")])
+
+
+def test_index_and_missing_reach_the_sample(tmp_path):
+    """--index picks the definition and --missing the policy the report states."""
+    out = tmp_path / "g.md"
+    golden = str(DATA / "cities" / "golden.toml")
+    assert run(["report", golden, "--index", TINY, "--missing", "skip", "--out", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "A tiny index, id tiny" in text and "missing answers: skip" in text
