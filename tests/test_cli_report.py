@@ -55,9 +55,9 @@ def test_city_picks_one_of_several_and_is_required_then(tmp_path, icc):
     both = tmp_path / "two.csv"
     icindex.write_long_csv(both, cities)
     out = tmp_path / "r.html"
-    with pytest.raises(icindex.ScoringError, match=r"expected one city or --city ID .*ansan"):
+    with pytest.raises(icindex.ResponseError, match=r"pick one with --city ID: ansan"):
         run(["report", str(both), "--out", str(out)])
-    with pytest.raises(icindex.ScoringError, match=r"--city nowhere: expected a city of"):
+    with pytest.raises(icindex.ResponseError, match=r"no city 'nowhere'"):
         run(["report", str(both), "--city", "nowhere", "--out", str(out)])
     assert run(["report", str(both), "--city", cities[1].id, "--out", str(out)]) == 0
     assert f"<h1>{cities[1].name}</h1>" in out.read_text(encoding="utf-8")

@@ -58,6 +58,9 @@ from ._model.definition import (
 from ._model.loader import bundled_definitions, find_definition, load_definition, validate_paths
 from ._report.advice import Advice, AdviceList, advise
 from ._report.compare import Comparison, compare
+from ._report.document import Report, build_report
+from ._report.html import render_html
+from ._report.markdown import render_markdown
 from ._report.progress import Progress, progress, read_mapping
 from ._report.sample import Sample
 from ._report.sample_io import load_sample, save_sample
@@ -97,6 +100,7 @@ __all__ = [
     "PeerBand",
     "Plan",
     "Progress",
+    "Report",
     "ResponseError",
     "Sample",
     "Scores",
@@ -109,6 +113,7 @@ __all__ = [
     "WeightNoise",
     "__version__",
     "advise",
+    "build_report",
     "bundled_definitions",
     "compare",
     "compile",
@@ -126,6 +131,8 @@ __all__ = [
     "read_coinr",
     "read_mapping",
     "read_responses",
+    "render_html",
+    "render_markdown",
     "save_sample",
     "score",
     "score_composite",

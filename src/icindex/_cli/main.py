@@ -22,7 +22,7 @@ from .._model.loader import bundled_definitions, load_definition, shipped_folder
 from .._report.compare import compare as compare_city
 from .._report.sample import Sample
 from .._results.export import EXPORTERS
-from . import advise, analysis, compare, composite, synth
+from . import advise, analysis, compare, composite, report, synth
 
 __all__ = ["main"]
 
@@ -97,6 +97,7 @@ def _parser() -> argparse.ArgumentParser:
     analysis.add_parsers(commands, _inputs)
     compare.add_parser(commands)
     advise.add_parser(commands)
+    report.add_parser(commands)
     synth.add_parser(commands)
 
     items = commands.add_parser("items", help="list the questionnaire of a definition")
@@ -201,6 +202,7 @@ _COMMANDS = {
     **analysis.COMMANDS,
     "compare": compare.run,
     "advise": advise.run,
+    "report": report.run,
     "synth": synth.run,
 }
 

@@ -17,10 +17,13 @@ from .._errors import ScoringError
 from .._io.responses import CityResponse, read_responses
 from .._model.definition import Definition
 from .._model.loader import bundled_definitions, load_definition
+from .._report.advice import advise
 from .._report.document import build_report
 from .._report.html import render_html
 from .._report.markdown import render_markdown
+from .._report.progress import progress, read_mapping
 from .._report.sample import Sample
+from .cities import pick_city
 
 __all__ = ["add_parser", "run"]
 
@@ -63,6 +66,23 @@ def add_parser(commands: Any) -> None:
         help="how unknown answers count (default: zero, as in the ICC questionnaire)",
     )
     parser.add_argument(
+        "--top", type=int, default=10, metavar="K", help="advice: the K best changes (default 10)"
+    )
+    parser.add_argument(
+        "--previous",
+        type=Path,
+        metavar="FILE",
+        help="the city's answers in an earlier round (its progress is reported)",
+    )
+    parser.add_argument(
+        "--previous-index",
+        metavar="NAME|PATH",
+        help="the earlier round's definition, if another version (needs --mapping)",
+    )
+    parser.add_argument(
+        "--mapping", type=Path, metavar="FILE", help="earlier item ids -> later ones (TOML [items])"
+    )
+    parser.add_argument(
         "--out",
         type=Path,
         required=True,
@@ -81,10 +101,22 @@ def run(args: argparse.Namespace) -> int:
         )
     definition = load_definition(args.index)
     own = read_responses(args.city, definition)
-    city = _pick(own, args.city_id, args.city)
+    city = pick_city(own, args.city_id, args.city)
     cities, note = _sample(definition, city, own, args.sample, args.city)
     sample = Sample.of(definition, cities, missing=args.missing)
-    report = build_report(definition, city, sample, sample_note=note)
+    rows = sample.peers(city.id)
+    peers = [cities[r] for r in rows.tolist()] if rows.size else cities
+    advice = advise(
+        definition, city, missing=args.missing, sample=[c for c in peers if c is not city]
+    )
+    report = build_report(
+        definition,
+        city,
+        sample,
+        advice=advice.top(args.top) if advice.rows else advice,
+        progress=_progress(args, definition, city),
+        sample_note=note,
+    )
     text = render_html(report) if written == "html" else render_markdown(report, out.parent)
     out.write_text(text, encoding="utf-8")
     cities_word = "city" if len(sample) == 1 else "cities"
@@ -92,19 +124,16 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _pick(cities: tuple[CityResponse, ...], city_id: str | None, path: Path) -> CityResponse:
-    ids = [city.id for city in cities]
-    if city_id is None:
-        if len(cities) == 1:
-            return cities[0]
-        shown = ", ".join(ids[:8]) + (", ..." if len(ids) > 8 else "")
-        raise ScoringError(
-            f"{path}: expected one city or --city ID (got {len(cities)} cities: {shown})"
-        )
-    if city_id not in ids:
-        shown = ", ".join(ids[:8]) + (", ..." if len(ids) > 8 else "")
-        raise ScoringError(f"--city {city_id}: expected a city of {path} (got {shown or 'none'})")
-    return cities[ids.index(city_id)]
+def _progress(args: argparse.Namespace, definition: Definition, city: CityResponse) -> Any:
+    """The city's progress since ``--previous`` (another round of it), or None."""
+    if args.previous is None:
+        return None
+    earlier = load_definition(args.previous_index) if args.previous_index else definition
+    before = pick_city(read_responses(args.previous, earlier), city.id, args.previous)
+    mapping = read_mapping(args.mapping) if args.mapping is not None else None
+    return progress(
+        definition, before, city, before_definition=earlier, mapping=mapping, missing=args.missing
+    )
 
 
 def _sample(
