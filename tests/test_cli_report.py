@@ -76,3 +76,36 @@ def test_index_and_missing_reach_the_sample(tmp_path):
     assert run(["report", golden, "--index", TINY, "--missing", "skip", "--out", str(out)]) == 0
     text = out.read_text(encoding="utf-8")
     assert "A tiny index, id tiny" in text and "missing answers: skip" in text
+
+
+def test_previous_round_and_advice_reach_the_report(tmp_path):
+    """--previous adds a Progress section whose index change is progress()'s; the advice
+    section lists the top changes, each gain as advise() gives it."""
+    icc = icindex.load_definition("icc")
+    now = icindex.read_responses(CITIES / "ansan.toml", icc)[0]
+    then = icindex.CityResponse(
+        "ansan", "Ansan", round="2016", answers={"commitment_dedicated_unit": "yes"}
+    )
+    earlier = tmp_path / "ansan-2016.csv"
+    icindex.write_long_csv(earlier, [then])
+    out = tmp_path / "r.md"
+    assert run(["report", str(CITIES / "ansan.toml"), "--previous", str(earlier),
+                "--top", "3", "--out", str(out)]) == 0  # fmt: skip
+    text = out.read_text(encoding="utf-8")
+    assert "## Progress" in text and "## Advice" in text
+    change = icindex.progress(icc, then, now).rows[0]["change"]
+    assert f"{change:+.1f}" in text
+    best = icindex.advise(icc, now).rows[0]
+    assert best.question in text and f"{best.gain:+.1f}" in text
+
+
+def test_the_documented_python_example_runs(tmp_path, monkeypatch):
+    """The Python block of docs/compare-and-report.md's report section writes both files."""
+    text = (REPO / "docs" / "compare-and-report.md").read_text(encoding="utf-8")
+    section = text.split("## The city report", 1)[1]
+    block = section.split("```python\n", 1)[1].split("```", 1)[0]
+    block = block.replace('"examples/cities"', repr(str(CITIES)))
+    monkeypatch.chdir(tmp_path)
+    exec(compile(block, "docs/compare-and-report.md", "exec"), {})
+    assert (tmp_path / "ansan.html").stat().st_size > 10_000
+    assert list(tmp_path.glob("*-indicators-bars.svg"))
