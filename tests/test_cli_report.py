@@ -109,3 +109,21 @@ def test_the_documented_python_example_runs(tmp_path, monkeypatch):
     exec(compile(block, "docs/compare-and-report.md", "exec"), {})
     assert (tmp_path / "ansan.html").stat().st_size > 10_000
     assert list(tmp_path.glob("*-indicators-bars.svg"))
+
+
+def test_a_synthetic_city_against_the_synthetic_sample_has_peers(tmp_path):
+    """In the synthetic sample every city has a peer group: its report names the group, ranks
+    the city among its peers (as compare() does) and carries the synthetic banner."""
+    icc = icindex.load_definition("icc")
+    cities = icindex.synthetic_sample(icc, 60, seed=4)
+    sample_file = tmp_path / "sample.csv"
+    icindex.write_wide_csv(sample_file, cities, icc)
+    out = tmp_path / "r.html"
+    assert run(["report", str(sample_file), "--city", "syn-007", "--sample", str(sample_file),
+                "--out", str(out)]) == 0  # fmt: skip
+    page = out.read_text(encoding="utf-8")
+    sample = icindex.Sample.of(icc, icindex.read_responses(sample_file, icc))
+    index = icindex.compare(sample, "syn-007").rows[0]
+    group = sample.peer_groups[sample.row("syn-007")]
+    assert group and group in page and "Synthetic sample." in page
+    assert f"{index['peer_rank']:.0f} of {index['peers']}" in page
