@@ -42,14 +42,14 @@ def csv_field(text: str) -> str:
 
     Examples
     --------
-    >>> csv_field("adopted"), csv_field('say "hi", then'), csv_field("")
-    ('adopted', '"say ""hi"", then"', '')
+    >>> csv_field("adopted"), csv_field('say "hi", then'), csv_field("line\\n"), csv_field("")
+    ('adopted', '"say ""hi"", then"', '"line\\n"', '')
     """
     if text == "":
         return ""  # alone on a row csv.writer writes '""'; among other cells, nothing
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="").writerow([text])
-    return buffer.getvalue()
+    csv.writer(buffer).writerow([text])  # the default dialect: its line end is special too
+    return buffer.getvalue().removesuffix("\r\n")
 
 
 def _as_bytes(texts: Sequence[str]) -> Cells:
