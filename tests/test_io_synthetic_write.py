@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 import icindex
 from icindex._io import synthetic
 from icindex._io.synthetic import synthetic_block, synthetic_sample
-from icindex._io.synthetic_write import block_csv, write_synthetic
+from icindex._io.synthetic_write import synthetic_block_csv, write_synthetic
 from tests.strategies import composite_definitions, definitions
 
 pytestmark = pytest.mark.filterwarnings("error")
@@ -85,7 +85,7 @@ def test_a_longer_stream_begins_with_the_shorter(icc, small_blocks):
 def test_a_block_written_alone_is_its_rows_of_the_stream(icc, small_blocks):
     """Block 3 drawn and written alone is rows 31-40 of the stream of 45 cities."""
     rows = _stream(icc, 45).splitlines(keepends=True)[1:]
-    alone = block_csv(icc, synthetic_block(icc, 6, 3), n=45)
+    alone = synthetic_block_csv(icc, synthetic_block(icc, 6, 3), n=45)
     assert alone == b"".join(rows[30:40])
 
 

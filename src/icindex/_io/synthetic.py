@@ -325,7 +325,8 @@ def synthetic_sample(
     (140, 'syn-001', 'Synthetic city 001', 'synthetic (seed 1)')
     """
     blocks = stream_blocks(definition, seed, n, unknown_share, "synthetic_sample")
-    source = f"synthetic (seed {seed})" if isinstance(seed, int) else "synthetic"
+    whole = isinstance(seed, int | np.integer) and not isinstance(seed, bool)
+    source = f"synthetic (seed {seed})" if whole else "synthetic"
     width = id_width(n)
     return tuple(
         city for block in blocks for city in _block_cities(definition, block, width, round, source)

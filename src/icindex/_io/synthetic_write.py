@@ -45,7 +45,7 @@ from .synthetic import (
     stream_blocks,
 )
 
-__all__ = ["block_csv", "write_synthetic"]
+__all__ = ["synthetic_block_csv", "write_synthetic"]
 
 Target = str | os.PathLike[str] | IO[bytes] | IO[str]
 
@@ -102,7 +102,7 @@ def _block_cells(
     return cells
 
 
-def block_csv(
+def synthetic_block_csv(
     definition: Definition, block: SyntheticBlock, *, n: int, round: str = "synthetic"
 ) -> bytes:
     """The block's cities as wide-CSV rows (no header), ids padded for a sample of ``n``.
@@ -115,7 +115,8 @@ def block_csv(
     >>> from icindex import load_definition
     >>> from icindex._io.synthetic import synthetic_block
     >>> icc = load_definition("icc")
-    >>> rows = block_csv(icc, synthetic_block(icc, 1, 0, rows=2), n=140).decode().splitlines()
+    >>> block = synthetic_block(icc, 1, 0, rows=2)
+    >>> rows = synthetic_block_csv(icc, block, n=140).decode().splitlines()
     >>> [row[:37] for row in rows]
     ['syn-001,Synthetic city 001,,synthetic', 'syn-002,Synthetic city 002,,synthetic']
     """
@@ -143,7 +144,7 @@ def _write_csv(
     with _byte_sink(target) as write:
         write(header.getvalue().encode("utf-8"))
         for block in blocks:
-            write(block_csv(definition, block, n=n, round=round))
+            write(synthetic_block_csv(definition, block, n=n, round=round))
 
 
 def _pyarrow() -> tuple[Any, Any]:
