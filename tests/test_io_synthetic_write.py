@@ -132,6 +132,12 @@ def test_bad_arguments_are_response_errors(icc, tmp_path, options, message):
         write_synthetic(icc, tmp_path / "s.csv", 5, **{"seed": 1, **options})
 
 
+def test_parquet_to_a_text_file_is_a_response_error(icc):
+    """Parquet is binary: a text file is refused, naming what is expected."""
+    with pytest.raises(icindex.ResponseError, match="Parquet expected a path or a binary file"):
+        write_synthetic(icc, io.StringIO(), 5, seed=1, format="parquet")
+
+
 def _peak_bytes(definition, path, n):
     tracemalloc.start()
     try:
