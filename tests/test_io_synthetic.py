@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import re
 
 import attrs
@@ -10,9 +9,9 @@ import numpy as np
 import pytest
 
 import icindex
-from icindex._cli import synth
-from icindex._cli.main import main
-from icindex._io.synthetic import synthetic_sample
+from icindex._io import synthetic
+from icindex._io.synthetic import synthetic_block, synthetic_sample
+from icindex._io.synthetic_draws import draw_answers
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.filterwarnings("error")
@@ -162,29 +161,76 @@ def test_bad_arguments_are_response_errors(icc, n, unknown_share, message):
         synthetic_sample(icc, n, unknown_share=unknown_share)
 
 
-def _run_cli(argv):
-    parser = argparse.ArgumentParser(prog="icindex")
-    synth.add_parser(parser.add_subparsers(dest="command"))
-    return synth.run(parser.parse_args(argv))
+@pytest.fixture
+def small_blocks(monkeypatch):
+    """Blocks of 10 cities instead of 10,000, so that a few dozen cities span several."""
+    monkeypatch.setattr(synthetic, "BLOCK", 10)
 
 
-def test_cli_writes_a_file_icindex_score_reads(icc, tmp_path, capsys):
-    """`icindex synth --out` writes a wide CSV that `icindex score` scores city by city."""
-    out = tmp_path / "synthetic.csv"
-    assert _run_cli(["synth", "--n", "25", "--seed", "4", "--out", str(out)]) == 0
-    assert icindex.read_responses(out, icc) == tuple(
-        attrs.evolve(city, source=str(out)) for city in synthetic_sample(icc, 25, seed=4)
-    )
-    assert main(["score", str(out), "--format", "csv"]) == 0
-    assert len(capsys.readouterr().out.strip().splitlines()) == 1 + 25
+def test_first_cities_are_the_same_whatever_n(icc, small_blocks):
+    """The first 25 cities of a sample of 64 (seven blocks) are the sample of 25."""
+    assert synthetic_sample(icc, 64, seed=3)[:25] == synthetic_sample(icc, 25, seed=3)
 
 
-def test_cli_writes_to_stdout_without_out(capsys):
-    """Without --out the CSV goes to stdout: a header and one row a city."""
-    assert _run_cli(["synth", "--n", "3", "--seed", "4", "--index", "icc"]) == 0
-    lines = capsys.readouterr().out.splitlines()
-    assert lines[0].startswith("city_id,name,country,round,population,")
-    assert [line.split(",")[0] for line in lines[1:]] == ["syn-001", "syn-002", "syn-003"]
+def test_more_digits_change_only_the_ids(icc, small_blocks):
+    """With 1,200 cities the ids have four digits; the first 25 cities are otherwise the same."""
+    small, big = synthetic_sample(icc, 25, seed=3), synthetic_sample(icc, 1200, seed=3)[:25]
+    assert [city.id for city in big] == [f"syn-{k:04d}" for k in range(1, 26)]
+    assert [(c.facts, c.answers) for c in big] == [(c.facts, c.answers) for c in small]
+
+
+def test_a_block_drawn_alone_is_that_block_of_the_sample(icc, small_blocks):
+    """Block 2 drawn alone gives cities 21-30 of the sample, ids and all."""
+    block = synthetic_block(icc, 3, 2)
+    assert (block.first, block.rows) == (20, 10)
+    alone = synthetic._block_cities(icc, block, 3, "synthetic", "synthetic (seed 3)")
+    assert tuple(alone) == synthetic_sample(icc, 45, seed=3)[20:30]
+
+
+def test_block_k_draws_from_child_k_of_the_seed(icc, small_blocks):
+    """Block k's answers are drawn from default_rng(SeedSequence(seed).spawn(k + 1)[k])."""
+    rng = np.random.default_rng(np.random.SeedSequence(3).spawn(3)[2])
+    expected = draw_answers(icc, 10, rng)
+    block = synthetic_block(icc, 3, 2)
+    assert all(map(np.array_equal, block.answers, expected))
+    assert block == synthetic_block(icc, np.random.SeedSequence(3), 2)
+
+
+def test_blocks_differ(icc, small_blocks):
+    """Two blocks of one seed, and one block of two seeds, hold different answers."""
+    assert synthetic_block(icc, 3, 0) != synthetic_block(icc, 3, 1)
+    assert synthetic_block(icc, 3, 0) != synthetic_block(icc, 4, 0)
+
+
+def test_block_arrays_are_read_only(icc):
+    """A block's arrays cannot be written to."""
+    block = synthetic_block(icc, 1, 0, rows=3)
+    with pytest.raises(ValueError, match="read-only"):
+        block.known[0, 0] = False
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"seed": -1, "k": 0}, r"seed must be a whole number >= 0 \(got -1\)"),
+        ({"seed": 1, "k": -2}, r"k must be a whole number >= 0 \(got -2\)"),
+        ({"seed": 1, "k": 0, "rows": 10_001}, r"rows must be in \[0, 10000\] \(got 10001\)"),
+        ({"seed": 1, "k": 0, "unknown_share": -0.1}, r"unknown_share .*\(got -0.1\)"),
+    ],
+)
+def test_bad_block_arguments_are_response_errors(icc, arguments, message):
+    """A negative seed or block, too many rows or a bad share is a ResponseError saying so."""
+    with pytest.raises(icindex.ResponseError, match=message):
+        synthetic_block(icc, **arguments)
+
+
+def test_a_generator_seeds_the_sample_with_one_draw(icc):
+    """A numpy Generator as seed gives the sample of the number it draws first."""
+    drawn = int(np.random.default_rng(8).integers(2**63))
+    from_generator = synthetic_sample(icc, 5, seed=np.random.default_rng(8))
+    assert [c.answers for c in from_generator] == [
+        c.answers for c in synthetic_sample(icc, 5, seed=drawn)
+    ]
 
 
 def test_the_documented_example_runs(monkeypatch, tmp_path):

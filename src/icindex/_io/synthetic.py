@@ -1,219 +1,290 @@
-"""A realistic synthetic comparison sample: cities whose answers hang together, with facts.
+"""A realistic SYNTHETIC comparison sample, drawn in blocks of cities that can be drawn apart.
 
-Everything here is SYNTHETIC and must be labelled so wherever it is shown. The answers come
+Everything here is SYNTHETIC and must be labelled so wherever it is shown: the answers come
 from a latent "commitment" model and the facts from distributions we chose to resemble the
-Intercultural Cities network; neither is ICC data (see ``docs/responses.md``).
+Intercultural Cities network (:mod:`.synthetic_draws`); neither is ICC data (see
+``docs/responses.md``).
 
-The latent model, for city ``c``, top-level indicator ``k`` and item ``j`` below it::
-
-    z[c, j] = city[c] + indicator[c, k] + noise[c, j]
-    city ~ N(0, 0.7**2),  indicator ~ N(0, 0.6**2),  noise ~ N(0, 1)
-    q[c, j] = Phi(z[c, j] / sd(z))               # a quantile, uniform over cities
-
-so a committed city gives better answers everywhere, and answers within one indicator agree
-more than answers across indicators. An item's answer is the one at quantile ``q`` of its
-answers ordered by points (see :data:`_DRAWS`).
+Cities are drawn in blocks of :data:`BLOCK`; block ``k`` draws from child ``k`` of the
+seed's :class:`numpy.random.SeedSequence` and nothing else, always as a whole block. So the
+first ``n`` cities are the same in a sample of any size, a block can be drawn again alone
+(:func:`synthetic_block`), and a large sample can be written a block at a time without ever
+being held (``write_synthetic``, in :mod:`.synthetic_write`).
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from types import MappingProxyType
 from typing import Any
 
+import attrs
 import numpy as np
 from numpy.typing import NDArray
-from scipy.special import ndtr, ndtri
 
+from .._arrays import ARRAY_EQ, readonly
 from .._errors import ResponseError
 from .._model.definition import Definition, Item
 from .answers import Answer
 from .responses import CityResponse
+from .synthetic_draws import draw_answers, draw_facts
 
-__all__ = ["CITY_SD", "INDICATOR_SD", "ITEM_SD", "synthetic_sample"]
+__all__ = [
+    "BLOCK",
+    "ID_PREFIX",
+    "NAME_PREFIX",
+    "Seed",
+    "SyntheticBlock",
+    "id_width",
+    "synthetic_block",
+    "synthetic_sample",
+]
 
-FloatArray = NDArray[np.float64]
-
-#: Standard deviations of the latent model's city, city-by-indicator and item terms.
-CITY_SD, INDICATOR_SD, ITEM_SD = 0.7, 0.6, 1.0
-_LATENT_SD = math.sqrt(CITY_SD**2 + INDICATOR_SD**2 + ITEM_SD**2)
-
-# Our choices, not ICC data: the network runs from small towns to capitals.
-_POPULATION = {"low": 20_000, "high": 4_000_000, "median": 150_000, "log_sd": 1.1}
-_FOREIGN_BORN = {"low": 2.0, "high": 40.0, "a": 2.0, "b": 5.0}  # percent, a scaled beta
-_NATIONALS_FRACTION = (0.4, 0.8)  # foreign nationals as a fraction of the foreign-born
-_DENSITY = {"median": 2_500.0, "log_sd": 0.5}  # residents per km2
-_CHILDREN = {"mean": 18.0, "sd": 2.5, "low": 12.0, "high": 26.0}  # percent under 18
-
-
-def _top_indicators(definition: Definition) -> NDArray[np.intp]:
-    """For each item, the column of the top-level node (a child of the root) above it; an item
-    right under the root is an indicator of its own."""
-    parents = {node.id: node.parent for node in definition.nodes}
-
-    def top(entry: str, parent: str | None) -> str:
-        while parent not in (definition.root, None):
-            entry, parent = parent, parents[parent]
-        return entry
-
-    owners = [top(item.id, item.parent) for item in definition.items]
-    columns = {owner: column for column, owner in enumerate(dict.fromkeys(owners))}
-    return np.array([columns[owner] for owner in owners], dtype=np.intp)
+#: Cities are drawn in blocks of this many, block ``k`` from its own seed (see
+#: :func:`synthetic_block`), whatever the sample's size or how it is written.
+BLOCK = 10_000
+#: The start of every synthetic city's id and name, before its zero-padded number.
+ID_PREFIX, NAME_PREFIX = "syn-", "Synthetic city "
 
 
-def _latent_quantiles(definition: Definition, n: int, rng: np.random.Generator) -> FloatArray:
-    """``q``, shape (n, items): each city's latent commitment on each item, as a quantile."""
-    owners = _top_indicators(definition)
-    city = rng.normal(0.0, CITY_SD, (n, 1))
-    indicator = rng.normal(0.0, INDICATOR_SD, (n, int(owners.max(initial=-1)) + 1))
-    noise = rng.normal(0.0, ITEM_SD, (n, len(owners)))
-    latent = city + indicator[:, owners] + noise
-    return np.asarray(ndtr(latent / _LATENT_SD), dtype=np.float64)
+def _arrays_equal(first: Sequence[NDArray[Any]], second: Sequence[NDArray[Any]]) -> bool:
+    return len(first) == len(second) and all(map(np.array_equal, first, second))
 
 
-def _rank(q: FloatArray, count: int) -> tuple[NDArray[np.intp], FloatArray]:
-    """Which of ``count`` equal slices of [0, 1] each quantile falls in, and where within it."""
-    position = q * count
-    rank = np.minimum(position.astype(np.intp), count - 1)
-    return rank, np.clip(position - rank, 0.0, 1.0)
+def _facts_equal(first: Mapping[str, NDArray[Any]], second: Mapping[str, NDArray[Any]]) -> bool:
+    return first.keys() == second.keys() and all(np.array_equal(first[k], second[k]) for k in first)
 
 
-def _draw_option(item: Item, q: FloatArray, rng: np.random.Generator) -> list[Answer]:
-    """yes_no and choice: the option at quantile ``q`` of the options ordered by points."""
-    ordered = np.array(item.option_ids)[np.argsort([o.points for o in item.options], kind="stable")]
-    rank, _ = _rank(q, len(ordered))
-    return list(ordered[rank].tolist())
+def _readonly_arrays(arrays: Sequence[NDArray[Any]]) -> tuple[NDArray[Any], ...]:
+    return tuple(readonly(array) for array in arrays)
 
 
-def _draw_checklist(item: Item, q: FloatArray, rng: np.random.Generator) -> list[Answer]:
-    """checklist: each option ticked with probability ``q``."""
-    ids = np.array(item.option_ids)
-    ticked = rng.random((len(q), len(ids))) < q[:, None]
-    return [tuple(ids[row].tolist()) for row in ticked]
+def _readonly_facts(facts: Mapping[str, NDArray[Any]]) -> Mapping[str, NDArray[Any]]:
+    return MappingProxyType({fact_id: readonly(values) for fact_id, values in facts.items()})
 
 
-def _threshold_edges(item: Item) -> FloatArray:
-    """The edges of the bands the thresholds cut, with a finite band at each end.
+@attrs.frozen
+class SyntheticBlock:
+    """The answers and facts of a block of synthetic cities, as arrays (no CityResponse).
 
-    The outer bands are as wide as the thresholds' mean gap; when every threshold is positive
-    the lowest band stops at 0 (a count or a share is not negative).
+    Attributes
+    ----------
+    first : int
+        The row of the block's first city in the stream (0-based): ``k * BLOCK`` for block
+        ``k``. Its cities are numbered ``first + 1``, ``first + 2``, ... in their ids.
+    answers : tuple of arrays, one per item of the definition, in its order
+        yes_no and choice: the option's index in ``item.option_ids``, int, shape (rows,);
+        checklist: the ticks, bool, shape (rows, options); numeric and indicator: the value,
+        float64, shape (rows,). Unknown answers hold a value too: ``known`` says which count.
+    known : bool array, shape (rows, items)
+    facts : mapping of str to array, shape (rows,)
+        The facts the definition declares among those drawn, int64 for an integer fact and
+        float64 for a number, keyed by fact id.
+
+    Examples
+    --------
+    >>> from icindex import load_definition
+    >>> block = synthetic_block(load_definition("icc"), 1, 0, rows=5)
+    >>> block.rows, block.known.shape, block.facts["population"].dtype
+    (5, (5, 103), dtype('int64'))
     """
-    marks = np.array(item.thresholds, dtype=np.float64)
-    gap = float(np.diff(marks).mean()) if len(marks) > 1 else max(abs(float(marks[0])), 1.0)
-    low = marks[0] - gap
-    if marks[0] > 0:
-        low = max(low, 0.0)
-    return np.concatenate([[low], marks, [marks[-1] + gap]])
 
-
-def _draw_numeric(item: Item, q: FloatArray, rng: np.random.Generator) -> list[Answer]:
-    """numeric: with goalposts, the value at ``q`` from the worst to the best goalpost (one
-    decimal); with thresholds, a value in the band at ``q`` of the bands ordered by points, at
-    ``q``'s place within it (whole numbers when every threshold is whole)."""
-    if item.goalposts is not None:
-        worst, best = item.goalposts
-        return list(np.round(worst + q * (best - worst), 1).tolist())
-    edges = _threshold_edges(item)
-    rank, within = _rank(q, len(item.points))
-    band = np.argsort(item.points, kind="stable")[rank]
-    low, high = edges[band], edges[band + 1]
-    # Strictly below the band's upper threshold, whatever rounding does.
-    value = np.minimum(low + within * (high - low), np.nextafter(high, -np.inf))
-    if all(float(mark).is_integer() for mark in item.thresholds):
-        value = np.floor(value)
-    return list(value.tolist())
-
-
-def _draw_indicator(item: Item, q: FloatArray, rng: np.random.Generator) -> list[Answer]:
-    """indicator: the value at ``q`` of its normaliser's low-high span (else 0-100), better
-    values higher when its direction is +1 and lower when -1 (one decimal)."""
-    span = item.normalise
-    low, high = (0.0, 100.0)
-    if span is not None and span.low is not None and span.high is not None:
-        low, high = span.low, span.high
-    worst, best = (low, high) if item.direction > 0 else (high, low)
-    return list(np.round(worst + q * (best - worst), 1).tolist())
-
-
-# Item kind -> the answers of all cities to one item, given their latent quantiles.
-_DRAWS: dict[str, Callable[[Item, FloatArray, np.random.Generator], list[Answer]]] = {
-    "yes_no": _draw_option,
-    "choice": _draw_option,
-    "checklist": _draw_checklist,
-    "numeric": _draw_numeric,
-    "indicator": _draw_indicator,
-}
-
-
-def _draw_facts(n: int, rng: np.random.Generator) -> dict[str, NDArray[Any]]:
-    """Facts resembling the ICC network (our choices, not ICC data), keyed by fact id."""
-    pop = _POPULATION
-    log_median, log_sd = math.log(pop["median"]), pop["log_sd"]
-    ends = ndtr((np.log([pop["low"], pop["high"]]) - log_median) / log_sd)
-    # A lognormal truncated by drawing its quantile between the two ends: no pile at a bound.
-    quantile = ends[0] + rng.random(n) * (ends[1] - ends[0])
-    population = np.rint(np.exp(log_median + log_sd * ndtri(quantile))).astype(np.int64)
-    born = _FOREIGN_BORN
-    born_share = np.round(
-        born["low"] + (born["high"] - born["low"]) * rng.beta(born["a"], born["b"], n), 1
+    first: int
+    answers: tuple[NDArray[Any], ...] = attrs.field(
+        converter=_readonly_arrays, eq=attrs.cmp_using(eq=_arrays_equal)
     )
-    foreign_share = np.round(born_share * rng.uniform(*_NATIONALS_FRACTION, n), 1)
-    foreign_residents = np.rint(population * foreign_share / 100).astype(np.int64)
-    # More countries of origin in larger and more diverse cities: about 45 in a town of
-    # 20,000, 170 in a capital of 4 million.
-    diversity = 0.8 + 0.4 * (born_share - born["low"]) / (born["high"] - born["low"])
-    spread = (45 + 55 * np.log10(population / pop["low"])) * diversity + rng.normal(0, 8, n)
-    nationalities = np.minimum(np.clip(np.rint(spread), 10, 195), foreign_residents)
-    density = _DENSITY["median"] * np.exp(rng.normal(0.0, _DENSITY["log_sd"], n))
-    kids = _CHILDREN
-    children = np.clip(rng.normal(kids["mean"], kids["sd"], n), kids["low"], kids["high"])
-    return {
-        "population": population,
-        "foreign_born_share": born_share,
-        "foreign_share": foreign_share,
-        "foreign_residents": foreign_residents,
-        "nationalities": nationalities.astype(np.int64),
-        "area": np.round(population / density, 1),
-        "children_share": np.round(children, 1),
-    }
+    known: NDArray[np.bool_] = attrs.field(converter=readonly, eq=ARRAY_EQ)
+    facts: Mapping[str, NDArray[Any]] = attrs.field(
+        converter=_readonly_facts, eq=attrs.cmp_using(eq=_facts_equal)
+    )
+
+    @property
+    def rows(self) -> int:
+        """The number of cities in the block."""
+        return len(self.known)
+
+    def head(self, rows: int) -> SyntheticBlock:
+        """The block's first ``rows`` cities."""
+        return SyntheticBlock(
+            first=self.first,
+            answers=tuple(drawn[:rows] for drawn in self.answers),
+            known=self.known[:rows],
+            facts={fact_id: values[:rows] for fact_id, values in self.facts.items()},
+        )
 
 
-def _declared_facts(
-    definition: Definition, drawn: Mapping[str, NDArray[Any]]
-) -> dict[str, list[Any]]:
-    """The drawn facts the definition declares as numbers, as its declared type."""
-    as_type = {"integer": lambda v: np.rint(v).astype(np.int64), "number": lambda v: v * 1.0}
-    return {
-        fact.id: list(as_type[fact.type](drawn[fact.id]).tolist())
-        for fact in definition.facts
-        if fact.id in drawn and fact.type in as_type
-    }
+Seed = int | np.random.SeedSequence | np.random.Generator | None
 
 
-def _check(n: object, unknown_share: object) -> None:
+def _seed_sequence(seed: object, caller: str) -> np.random.SeedSequence:
+    """The root of a sample's seeds: block ``k`` draws from its child ``k``."""
+    if isinstance(seed, np.random.SeedSequence):
+        return seed
+    if isinstance(seed, np.random.Generator):
+        return np.random.SeedSequence(int(seed.integers(2**63)))  # one draw seeds the sample
+    if seed is None:
+        return np.random.SeedSequence()
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ResponseError(f"{caller}: seed must be a whole number >= 0 (got {seed!r})")
+    return np.random.SeedSequence(int(seed))
+
+
+def _draw_block(
+    definition: Definition, root: np.random.SeedSequence, k: int, unknown_share: float
+) -> SyntheticBlock:
+    """Block ``k``, all BLOCK cities of it, from child ``k`` of ``root`` (as root.spawn gives).
+
+    A whole block is always drawn, so that its first cities do not depend on how many are
+    kept: the first n cities of a stream are the same whatever its length.
+    """
+    child = np.random.SeedSequence(root.entropy, spawn_key=(*root.spawn_key, k))
+    rng = np.random.default_rng(child)
+    answers = draw_answers(definition, BLOCK, rng)
+    known = rng.random((BLOCK, len(definition.items))) >= unknown_share
+    facts = draw_facts(definition, BLOCK, rng)
+    return SyntheticBlock(first=k * BLOCK, answers=answers, known=known, facts=facts)
+
+
+def stream_blocks(
+    definition: Definition, seed: Seed, n: int, unknown_share: float, caller: str
+) -> Iterator[SyntheticBlock]:
+    """The blocks of a stream of ``n`` cities, drawn one at a time, the last one cut short.
+
+    The arguments are checked at once (not when the first block is asked for).
+    """
+    check_sample(caller, n, unknown_share)
+    return _stream(definition, _seed_sequence(seed, caller), n, unknown_share)
+
+
+def _stream(
+    definition: Definition, root: np.random.SeedSequence, n: int, unknown_share: float
+) -> Iterator[SyntheticBlock]:
+    for k in range(-(-n // BLOCK)):
+        yield _draw_block(definition, root, k, unknown_share).head(min(BLOCK, n - k * BLOCK))
+
+
+def check_sample(caller: str, n: object, unknown_share: object) -> None:
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 0:
-        raise ResponseError(f"synthetic_sample: n must be a whole number >= 0 (got {n!r})")
+        raise ResponseError(f"{caller}: n must be a whole number >= 0 (got {n!r})")
     if (
         isinstance(unknown_share, bool)
         or not isinstance(unknown_share, int | float)
         or not 0.0 <= unknown_share <= 1.0
     ):
         raise ResponseError(
-            f"synthetic_sample: unknown_share must be a number in [0, 1] (got {unknown_share!r})"
+            f"{caller}: unknown_share must be a number in [0, 1] (got {unknown_share!r})"
         )
 
 
-def _labels(n: int, seed: object) -> tuple[list[str], str]:
-    """The numbers in the cities' ids and names (``001``, ...) and the source they share."""
-    numbers = [f"{row + 1:0{max(3, len(str(n)))}d}" for row in range(n)]
-    return numbers, f"synthetic (seed {seed})" if isinstance(seed, int) else "synthetic"
+def id_width(n: int) -> int:
+    """The digits in the ids of a sample of ``n`` cities: as many as ``n`` has, at least 3.
+
+    Examples
+    --------
+    >>> id_width(140), id_width(10_000_000)
+    (3, 8)
+    """
+    return max(3, len(str(n)))
+
+
+def synthetic_block(
+    definition: Definition,
+    seed: Seed,
+    k: int,
+    *,
+    unknown_share: float = 0.05,
+    rows: int | None = None,
+) -> SyntheticBlock:
+    """Draw block ``k`` of a SYNTHETIC stream alone: cities ``k * BLOCK + 1`` on, as arrays.
+
+    The block is the same as in any stream (:func:`synthetic_sample`, ``write_synthetic``)
+    with this seed and share that reaches it, so blocks can be drawn apart (in parallel,
+    or again later). It draws from ``np.random.default_rng(SeedSequence(seed).spawn(k +
+    1)[k])``.
+
+    Parameters
+    ----------
+    definition : Definition
+    seed : int >= 0, SeedSequence, numpy Generator or None
+        As for :func:`synthetic_sample`; an int for a block that can be drawn again.
+    k : int >= 0
+        The block's number.
+    unknown_share : float in [0, 1], default 0.05
+    rows : int in [0, BLOCK], optional
+        Keep only the block's first ``rows`` cities (the last block of a stream); all BLOCK
+        by default.
+
+    Returns
+    -------
+    SyntheticBlock
+
+    Examples
+    --------
+    >>> from icindex import load_definition
+    >>> icc = load_definition("icc")
+    >>> block = synthetic_block(icc, 7, 2)
+    >>> block.first, block.rows, block == synthetic_block(icc, 7, 2)
+    (20000, 10000, True)
+    """
+    check_sample("synthetic_block", 0, unknown_share)
+    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 0:
+        raise ResponseError(f"synthetic_block: k must be a whole number >= 0 (got {k!r})")
+    if rows is not None and (isinstance(rows, bool) or not 0 <= rows <= BLOCK):
+        raise ResponseError(f"synthetic_block: rows must be in [0, {BLOCK}] (got {rows!r})")
+    block = _draw_block(definition, _seed_sequence(seed, "synthetic_block"), int(k), unknown_share)
+    return block if rows is None else block.head(rows)
+
+
+def _option_answers(item: Item, drawn: NDArray[Any]) -> list[Answer]:
+    return list(np.array(item.option_ids, dtype=object)[drawn].tolist())
+
+
+def _checklist_answers(item: Item, drawn: NDArray[Any]) -> list[Answer]:
+    ids = np.array(item.option_ids, dtype=object)
+    return [tuple(ids[ticks].tolist()) for ticks in drawn]
+
+
+# Item kind -> a block's answers to one item as Python values, one a city.
+_ANSWERS: dict[str, Callable[[Item, NDArray[Any]], list[Answer]]] = {
+    "yes_no": _option_answers,
+    "choice": _option_answers,
+    "checklist": _checklist_answers,
+    "numeric": lambda item, drawn: list(drawn.tolist()),
+    "indicator": lambda item, drawn: list(drawn.tolist()),
+}
+
+
+def _block_cities(
+    definition: Definition, block: SyntheticBlock, width: int, round: str, source: str
+) -> list[CityResponse]:
+    """The block's cities as CityResponse objects (ids ``width`` digits)."""
+    items = definition.items
+    columns = [
+        _ANSWERS[item.kind](item, drawn) for item, drawn in zip(items, block.answers, strict=True)
+    ]
+    known = block.known.tolist()
+    facts = {fact_id: values.tolist() for fact_id, values in block.facts.items()}
+    cities = []
+    for row in range(block.rows):
+        number = f"{block.first + row + 1:0{width}d}"
+        cities.append(
+            CityResponse(
+                id=f"{ID_PREFIX}{number}",
+                name=f"{NAME_PREFIX}{number}",
+                round=round,
+                facts={fact_id: values[row] for fact_id, values in facts.items()},
+                answers={item.id: columns[j][row] for j, item in enumerate(items) if known[row][j]},
+                source=source,
+            )
+        )
+    return cities
 
 
 def synthetic_sample(
     definition: Definition,
     n: int = 140,
     *,
-    seed: int | np.random.Generator | None = None,
+    seed: Seed = None,
     unknown_share: float = 0.05,
     round: str = "synthetic",
 ) -> tuple[CityResponse, ...]:
@@ -223,7 +294,9 @@ def synthetic_sample(
     (module docstring); each is unknown (absent) with probability ``unknown_share``. The facts
     the definition declares among population, foreign_born_share, foreign_share,
     foreign_residents, nationalities, area and children_share are drawn from distributions we
-    chose, not from ICC data (``docs/responses.md``).
+    chose, not from ICC data (``docs/responses.md``). Cities are drawn in blocks of BLOCK
+    (:func:`synthetic_block`): the sample is the first ``n`` cities of the stream
+    ``write_synthetic`` writes with the same seed, whatever ``n``.
 
     Parameters
     ----------
@@ -231,16 +304,18 @@ def synthetic_sample(
         The index the answers are for.
     n : int, default 140
         Number of cities, >= 0 (about the size of the ICC network).
-    seed : int or numpy Generator, optional
-        The same seed gives the same sample.
+    seed : int >= 0, SeedSequence or numpy Generator, optional
+        The same int gives the same sample (a Generator seeds it with one draw of its own;
+        None, fresh entropy).
     unknown_share : float in [0, 1], default 0.05
     round : str, default "synthetic"
 
     Returns
     -------
     tuple of CityResponse
-        Ids ``syn-001``, ..., names ``Synthetic city 001``, ..., no country, ``source`` saying
-        synthetic. Written and read back (any format), they are unchanged.
+        Ids ``syn-001``, ... (:func:`id_width` digits), names ``Synthetic city 001``, ..., no
+        country, ``source`` saying synthetic. Written and read back (any format), they are
+        unchanged.
 
     Examples
     --------
@@ -249,22 +324,10 @@ def synthetic_sample(
     >>> len(cities), cities[0].id, cities[0].name, cities[0].source
     (140, 'syn-001', 'Synthetic city 001', 'synthetic (seed 1)')
     """
-    _check(n, unknown_share)
-    rng = np.random.default_rng(seed)
-    items = definition.items
-    quantiles = _latent_quantiles(definition, n, rng)
-    columns = [_DRAWS[item.kind](item, quantiles[:, j], rng) for j, item in enumerate(items)]
-    known = (rng.random((n, len(items))) >= unknown_share).tolist()
-    facts = _declared_facts(definition, _draw_facts(n, rng))
-    numbers, source = _labels(n, seed)
+    blocks = stream_blocks(definition, seed, n, unknown_share, "synthetic_sample")
+    whole = isinstance(seed, int | np.integer) and not isinstance(seed, bool)
+    source = f"synthetic (seed {seed})" if whole else "synthetic"
+    width = id_width(n)
     return tuple(
-        CityResponse(
-            id=f"syn-{numbers[row]}",
-            name=f"Synthetic city {numbers[row]}",
-            round=round,
-            facts={fact_id: values[row] for fact_id, values in facts.items()},
-            answers={item.id: columns[j][row] for j, item in enumerate(items) if known[row][j]},
-            source=source,
-        )
-        for row in range(n)
+        city for block in blocks for city in _block_cities(definition, block, width, round, source)
     )

@@ -1,0 +1,212 @@
+"""Text cells of many rows at once, as byte matrices: the vectorised side of writing CSV.
+
+A column of ``rows`` cells is a ``(rows, width)`` uint8 matrix holding each cell's UTF-8 bytes
+in order, NUL bytes padding it to the column's width: usually at the end, but anywhere in the
+row (text never holds a NUL, so the padding is unambiguous). Cells are made by indexing
+tables, by numpy's own number formatting and by masking; CSV rows are the columns side by side
+with delimiters, the padding squeezed out in one boolean pass (:func:`csv_rows`). Nothing here
+loops over rows in Python.
+
+Every cell is written as :func:`csv.writer` writes it (``QUOTE_MINIMAL``) when ``quoted``:
+a cell holding a comma, a quote or a line break is quoted, its quotes doubled.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = [
+    "Cells",
+    "arrow_buffers",
+    "checklist_cells",
+    "csv_field",
+    "csv_rows",
+    "digit_cells",
+    "joined",
+    "number_cells",
+    "table_cells",
+    "text_cells",
+]
+
+Cells = NDArray[np.uint8]
+"""A column of cells: (rows, width) UTF-8 bytes, each row's NUL bytes padding."""
+
+
+def csv_field(text: str) -> str:
+    """``text`` as one field of a row :func:`csv.writer` writes (quoted only when it must be).
+
+    Examples
+    --------
+    >>> csv_field("adopted"), csv_field('say "hi", then'), csv_field("line\\n"), csv_field("")
+    ('adopted', '"say ""hi"", then"', '"line\\n"', '')
+    """
+    if text == "":
+        return ""  # alone on a row csv.writer writes '""'; among other cells, nothing
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow([text])  # the default dialect: its line end is special too
+    return buffer.getvalue().removesuffix("\r\n")
+
+
+def _as_bytes(texts: Sequence[str]) -> Cells:
+    """Each text's UTF-8 bytes, NUL-padded to the longest: (len(texts), width)."""
+    encoded = [text.encode("utf-8") for text in texts]
+    table = np.array(encoded, dtype=f"S{max((len(e) for e in encoded), default=0) or 1}")
+    return table.view(np.uint8).reshape(len(encoded), -1)
+
+
+def text_cells(text: str, rows: int) -> Cells:
+    """The same text in every one of ``rows`` cells (a read-only broadcast view).
+
+    Examples
+    --------
+    >>> text_cells("ab", 2).tolist()
+    [[97, 98], [97, 98]]
+    """
+    raw = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+    return np.broadcast_to(raw, (rows, len(raw)))
+
+
+def table_cells(table: Sequence[str], index: NDArray[np.intp]) -> Cells:
+    """``table[index]`` for each row, as cells; an index of ``len(table)`` is an empty cell.
+
+    Examples
+    --------
+    >>> cells = table_cells(["no", "yes"], np.array([1, 2, 0]))
+    >>> csv_rows([cells])
+    b'yes\\r\\n\\r\\nno\\r\\n'
+    """
+    return _as_bytes([*table, ""])[index]
+
+
+def joined(parts: Sequence[Cells]) -> Cells:
+    """Each row's cells of ``parts`` concatenated into one cell (``"syn-"`` + digits)."""
+    return np.concatenate(parts, axis=1)
+
+
+def _trimmed(cells: Cells) -> Cells:
+    # For padding at the ends of rows only: the columns that hold any byte are a prefix.
+    return cells[:, : int(np.count_nonzero(cells.any(axis=0)))]
+
+
+def number_cells(
+    values: NDArray[np.float64] | NDArray[np.int64], known: NDArray[np.bool_]
+) -> Cells:
+    """Numbers as Python writes them (``repr`` of a float, ``str`` of an int); empty where not
+    ``known``.
+
+    numpy formats a float64 with the shortest digits that read back the same, which is what
+    ``repr`` does, switching to exponents at the same places (1e-05, 1e+16).
+
+    Examples
+    --------
+    >>> cells = number_cells(np.array([12.5, 0.1 + 0.2, 3.0]), np.array([True, True, False]))
+    >>> csv_rows([cells]).decode()
+    '12.5\\r\\n0.30000000000000004\\r\\n\\r\\n'
+    """
+    text = np.ascontiguousarray(values).astype("S")
+    cells = text.view(np.uint8).reshape(len(text), -1)
+    return _trimmed(np.where(known[:, None], cells, np.uint8(0)))
+
+
+def digit_cells(numbers: NDArray[np.int64], width: int) -> Cells:
+    """Whole numbers >= 0 as ``width`` decimal digits, zero-padded (``7`` -> ``007``).
+
+    Examples
+    --------
+    >>> csv_rows([digit_cells(np.array([7, 140]), 3)])
+    b'007\\r\\n140\\r\\n'
+    """
+    powers = 10 ** np.arange(width - 1, -1, -1, dtype=np.int64)
+    return ((numbers[:, None] // powers) % 10 + ord("0")).astype(np.uint8)
+
+
+def checklist_cells(
+    option_ids: Sequence[str],
+    ticked: NDArray[np.bool_],
+    known: NDArray[np.bool_],
+    *,
+    separator: str,
+    nothing: str,
+    quoted: bool,
+) -> Cells:
+    """The ticked options of each row joined by ``separator``, ``nothing`` when none is ticked,
+    empty where not ``known``.
+
+    ``ticked`` is (rows, options). An option's cell part is the separator and its id, the
+    separator kept only after an earlier tick; a row with a part needing quotes is quoted.
+
+    Examples
+    --------
+    >>> ticks = np.array([[True, False, True], [False, False, False], [True, True, True]])
+    >>> cells = checklist_cells(["a", "b", "c"], ticks, np.array([True, True, False]),
+    ...                         separator="|", nothing="none", quoted=True)
+    >>> csv_rows([cells])
+    b'a|c\\r\\nnone\\r\\n\\r\\n'
+    """
+    ticks: NDArray[np.bool_] = np.logical_and(ticked, known[:, None])
+    after = np.greater(np.cumsum(ticks, axis=1) - ticks, 0)  # a tick came before
+    count = np.count_nonzero(ticks, axis=1)
+    quote = np.zeros(len(known), dtype=bool)
+    if quoted:  # as csv.writer would: only a row whose text holds a special character
+        special = np.array([_special(text) for text in option_ids], dtype=bool)
+        quote = ticks[:, special].any(axis=1) | (_special(separator) & (count >= 2))
+        quote |= _special(nothing) & known & (count == 0)
+
+    def escape(text: str) -> str:
+        return text.replace('"', '""') if quoted else text
+
+    parts = [_where(quote, '"'), _where(known & (count == 0), escape(nothing))]
+    for column, option in enumerate(option_ids):
+        parts.append(_where(ticks[:, column] & after[:, column], escape(separator)))
+        parts.append(_where(ticks[:, column], escape(option)))
+    return np.concatenate([*parts, _where(quote, '"')], axis=1)
+
+
+def _special(text: str) -> bool:
+    return csv_field(text) != text
+
+
+def _where(rows: NDArray[np.bool_], text: str) -> Cells:
+    """``text`` in the rows where ``rows`` is true, nothing elsewhere."""
+    return np.where(rows[:, None], text_cells(text, 1), np.uint8(0))
+
+
+def csv_rows(columns: Sequence[Cells], delimiter: str = ",", end: str = "\r\n") -> bytes:
+    """The CSV text of the rows the columns make: cells joined by ``delimiter``, each row ended
+    by ``end`` (csv.writer's default), padding removed.
+
+    Examples
+    --------
+    >>> ids = text_cells("syn-", 2), digit_cells(np.array([1, 2]), 3)
+    >>> csv_rows([joined(ids), number_cells(np.array([5, 70]), np.array([True, True]))])
+    b'syn-001,5\\r\\nsyn-002,70\\r\\n'
+    """
+    rows = len(columns[0])
+    comma = text_cells(delimiter, rows)
+    parts: list[Cells] = []
+    for column in columns:
+        parts += [column, comma]
+    parts[-1] = text_cells(end, rows)
+    matrix = np.concatenate(parts, axis=1)
+    return bytes(matrix[matrix != 0].tobytes())
+
+
+def arrow_buffers(cells: Cells) -> tuple[NDArray[np.int32], Cells, NDArray[np.bool_]]:
+    """A column as Arrow lays out strings: int32 offsets (rows + 1), the bytes, and validity
+    (false for an empty cell, which Arrow then holds as null).
+
+    Examples
+    --------
+    >>> offsets, data, valid = arrow_buffers(table_cells(["no", "yes"], np.array([1, 2, 0])))
+    >>> offsets.tolist(), data.tobytes(), valid.tolist()
+    ([0, 3, 3, 5], b'yesno', [True, False, True])
+    """
+    filled = cells != 0
+    lengths = np.count_nonzero(filled, axis=1)
+    offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32)
+    return offsets, cells[filled], lengths > 0
