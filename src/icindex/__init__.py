@@ -41,7 +41,8 @@ from ._io.coinr import read_coinr
 from ._io.coinr_write import write_coinr
 from ._io.dataset import Dataset
 from ._io.responses import CityResponse, read_responses
-from ._io.synthetic import synthetic_sample
+from ._io.synthetic import SyntheticBlock, synthetic_block, synthetic_sample
+from ._io.synthetic_write import synthetic_block_csv, write_synthetic
 from ._io.writers import write_city_toml, write_long_csv, write_wide_csv
 from ._model.definition import (
     NORMALISE_METHODS,
@@ -107,6 +108,7 @@ __all__ = [
     "ScoringError",
     "Sensitivity",
     "SobolIndices",
+    "SyntheticBlock",
     "Uncertainty",
     "UnknownIdError",
     "Variant",
@@ -138,6 +140,8 @@ __all__ = [
     "score_composite",
     "sensitivity",
     "sobol",
+    "synthetic_block",
+    "synthetic_block_csv",
     "synthetic_cities",
     "synthetic_sample",
     "uncertainty",
@@ -145,5 +149,6 @@ __all__ = [
     "write_city_toml",
     "write_coinr",
     "write_long_csv",
+    "write_synthetic",
     "write_wide_csv",
 ]
