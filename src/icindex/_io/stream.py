@@ -11,8 +11,8 @@ accepted), plus one of its own:
   (naming the file, the line where it comes back and the city), never merged or dropped. Sort
   such a file by ``city_id`` (``read_responses`` reads it whole in any order).
 - **Duplicate ids** across files and chunks are refused as ``read_responses`` refuses them. To
-  find them the reader keeps the id of every city read (ids only: memory grows by about 100
-  bytes a city, far less than a city's answers).
+  find them the reader keeps the id of every city read (ids only, compactly: memory grows by
+  about the length of an id plus 2 bytes a city; see :mod:`icindex._io.seen_ids`).
 
 With several problems in one file the stream reports the first it meets, which may not be
 the one ``read_responses`` (which reads a file whole before checking its cities) reports.
@@ -43,6 +43,7 @@ from .responses import (
     is_blank,
     wide_cities,
 )
+from .seen_ids import SeenIds
 from .stream_wide import WideColumns
 
 __all__ = ["DEFAULT_CHUNK_ROWS", "Chunk", "iter_encoded", "rechunk"]
@@ -139,15 +140,16 @@ def iter_encoded(
         raise ResponseError(f"chunk_rows must be a whole number >= 1 (got {chunk_rows!r})")
     reader = _Reader(definition)
     template = encode(definition, [])
-    seen = _Seen()
+    seen = SeenIds()
     for path in _csv_paths(paths):
-        seen.files.append(_source(path))
+        seen.open(_source(path))
         rows = _numbered_rows(path)
         first = next(rows, None)
         layout, header = csv_header(path, None if first is None else first[1])
         if layout == "long":
             cities = _long_cities(path, header, rows, reader, seen)
             for batch in _batches(cities, chunk_rows):
+                seen.flush()
                 yield Chunk(encode(definition, batch), tuple(city.name for city in batch))
         else:
             columns = WideColumns.of(header, reader, template)
@@ -197,33 +199,12 @@ def _source(path: Path) -> str:
     return f"{path}: ".split(": ")[0]
 
 
-class _Seen:
-    """The id of every city read so far, with the file it was read from (ids only)."""
-
-    def __init__(self) -> None:
-        self.files: list[str] = []  # the files read so far; the last is being read
-        self.ids: dict[str, int] = {}  # city id -> its file's position in ``files``
-
-    def add(self, city_id: str) -> None:
-        """Note that ``city_id`` was read from the current file; refuse it if read before."""
-        if city_id in self.ids:
-            raise ResponseError(
-                f"{self.files[-1]}: city {city_id!r} was already read from "
-                f"{self.files[self.ids[city_id]]}"
-            )
-        self.ids[city_id] = len(self.files) - 1
-
-    def in_this_file(self, city_id: str) -> bool:
-        """Whether ``city_id`` was read earlier in the current file."""
-        return self.ids.get(city_id) == len(self.files) - 1
-
-
 def _wide_chunk(
     path: Path,
     header: list[str],
     numbered: list[tuple[int, list[str]]],
     reader: _Reader,
-    seen: _Seen,
+    seen: SeenIds,
     columns: WideColumns | None,
 ) -> Chunk:
     """One chunk of a wide CSV: encoded column by column when every cell is good, else (to
@@ -231,17 +212,17 @@ def _wide_chunk(
     fast = columns.encode([row for _, row in numbered]) if columns is not None else None
     if fast is not None:
         encoded, names = fast
-        for city_id in encoded.city_ids.tolist():
-            seen.add(city_id)
+        seen.add(encoded.city_ids.tolist())
+        seen.flush()
         return Chunk(encoded, names)
     cities = list(wide_cities(path, header, iter(numbered), reader))
-    for city in cities:
-        seen.add(city.id)
+    seen.add([city.id for city in cities])
+    seen.flush()
     return Chunk(encode(reader.definition, cities), tuple(city.name for city in cities))
 
 
 def _long_cities(
-    path: Path, header: list[str], rows: Numbered, reader: _Reader, seen: _Seen
+    path: Path, header: list[str], rows: Numbered, reader: _Reader, seen: SeenIds
 ) -> Iterator[CityResponse]:
     """The cities of a long CSV, each yielded when a row of the next city (or the end) comes."""
     current: LongCity | None = None
@@ -253,7 +234,7 @@ def _long_cities(
         if current is None or city_id != current.meta["id"]:
             if current is not None:
                 yield _finished(current, path, reader, seen)
-            if seen.in_this_file(city_id):
+            if seen.in_current_file(city_id):
                 raise ResponseError(
                     f"{path}: line {line}: city {city_id!r} comes back after other cities' rows; "
                     "a long CSV is read chunk by chunk only when each city's rows are "
@@ -265,9 +246,9 @@ def _long_cities(
         yield _finished(current, path, reader, seen)
 
 
-def _finished(city: LongCity, path: Path, reader: _Reader, seen: _Seen) -> CityResponse:
+def _finished(city: LongCity, path: Path, reader: _Reader, seen: SeenIds) -> CityResponse:
     response = city.response(path, reader)
-    seen.add(response.id)
+    seen.add([response.id])
     return response
 
 
