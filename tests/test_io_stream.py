@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 import icindex
 from icindex._io import stream
+from icindex._io.responses import LongCity
 from icindex._io.stream import Chunk, iter_encoded, rechunk
 
 WIDE = "city_id,name,country,round,population,welcome_office,welcome_events,welcome_share\n"
@@ -160,6 +161,9 @@ def test_duplicate_id_across_files_is_refused(tiny, tmp_path):
         LONG + "x,welcome_office,yes\n",
         LONG + "x,colour,red,\n",
         LONG + "x,id,y,\n",
+        LONG + "x,name,X,the evidence of a name\n",
+        LONG + "x,welcome_office,yes,\ny b,welcome_office,no,\n",
+        LONG + "x,population,many,\n",
         "city_id,item,answer,note\n",
     ],
 )
@@ -208,6 +212,19 @@ def test_clean_wide_chunks_are_encoded_column_by_column(icc, tmp_path, monkeypat
         raise AssertionError("read city by city")
 
     monkeypatch.setattr(stream, "wide_cities", refuse)
+    assert streamed(path, icc, 7) == want
+
+
+def test_clean_long_chunks_are_encoded_column_by_column(icc, tmp_path, monkeypatch):
+    """A clean long CSV is laid out as wide rows, never read city by city (the fast path)."""
+    path = tmp_path / "answers.csv"
+    icindex.write_long_csv(path, icindex.synthetic_sample(icc, 30, seed=3, unknown_share=0.3))
+    want = in_memory(path, icc)
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("read city by city")
+
+    monkeypatch.setattr(LongCity, "response", refuse)
     assert streamed(path, icc, 7) == want
 
 

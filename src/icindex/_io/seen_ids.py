@@ -74,7 +74,8 @@ class SeenIds:
         return where == current
 
     def flush(self) -> None:
-        """Keep the ids added since the last flush in the sorted runs (at a chunk's end)."""
+        """Keep the ids added since the last flush in the sorted runs (at a chunk's end, once
+        its ids are checked: they match ``CITY_ID``, so they are ASCII)."""
         if not self._pending:
             return
         ids = self._bytes(list(self._pending))
@@ -102,15 +103,18 @@ class SeenIds:
             self._runs = [(run.astype(f"S{width}"), files) for run, files in self._runs]
         return np.array(ids, dtype=f"S{self._width}")
 
+    def _storable(self, city_id: str) -> bool:
+        """Whether ``city_id`` could be in a run: ASCII without NUL, no longer than the width."""
+        return len(city_id) <= self._width and city_id.isascii() and "\0" not in city_id
+
     def _in_runs(self, ids: Sequence[str]) -> NDArray[np.int64]:
         """For each id, the file it was read from if it is in a run, else -1."""
         found = np.full(len(ids), -1, dtype=np.int64)
         if not self._runs or not ids:
             return found
-        if max(len(city_id) for city_id in ids) > self._width:
-            # Longer than every id kept: those are new, the others are looked up.
-            short = [r for r, city_id in enumerate(ids) if len(city_id) <= self._width]
-            found[short] = self._in_runs([ids[r] for r in short])
+        kept = [r for r, city_id in enumerate(ids) if self._storable(city_id)]
+        if len(kept) < len(ids):  # not read before (a long CSV looks up ids not yet checked)
+            found[kept] = self._in_runs([ids[r] for r in kept])
             return found
         keys = self._bytes(ids)
         for run, files in self._runs:

@@ -34,7 +34,6 @@ from .._engine.encoding import Encoded, encode
 from .._errors import ResponseError
 from .._model.definition import Definition
 from .responses import (
-    CityResponse,
     LongCity,
     _expand,
     _Reader,
@@ -147,10 +146,11 @@ def iter_encoded(
         first = next(rows, None)
         layout, header = csv_header(path, None if first is None else first[1])
         if layout == "long":
-            cities = _long_cities(path, header, rows, reader, seen)
-            for batch in _batches(cities, chunk_rows):
+            long_columns = WideColumns.for_long(reader, template)
+            for batch in _batches(_long_cities(path, header, rows, seen), chunk_rows):
+                chunk = _long_chunk(path, batch, reader, long_columns)
                 seen.flush()
-                yield Chunk(encode(definition, batch), tuple(city.name for city in batch))
+                yield chunk
         else:
             columns = WideColumns.of(header, reader, template)
             for numbered in _batches(_filled(rows), chunk_rows):
@@ -222,8 +222,8 @@ def _wide_chunk(
 
 
 def _long_cities(
-    path: Path, header: list[str], rows: Numbered, reader: _Reader, seen: SeenIds
-) -> Iterator[CityResponse]:
+    path: Path, header: list[str], rows: Numbered, seen: SeenIds
+) -> Iterator[LongCity]:
     """The cities of a long CSV, each yielded when a row of the next city (or the end) comes."""
     current: LongCity | None = None
     for line, row in rows:
@@ -233,7 +233,8 @@ def _long_cities(
         city_id = row[0].strip()
         if current is None or city_id != current.meta["id"]:
             if current is not None:
-                yield _finished(current, path, reader, seen)
+                seen.add([current.meta["id"]])
+                yield current
             if seen.in_current_file(city_id):
                 raise ResponseError(
                     f"{path}: line {line}: city {city_id!r} comes back after other cities' rows; "
@@ -243,13 +244,18 @@ def _long_cities(
             current = LongCity(city_id, line)
         current.add(path, line, row)
     if current is not None:
-        yield _finished(current, path, reader, seen)
+        seen.add([current.meta["id"]])
+        yield current
 
 
-def _finished(city: LongCity, path: Path, reader: _Reader, seen: SeenIds) -> CityResponse:
-    response = city.response(path, reader)
-    seen.add([response.id])
-    return response
+def _long_chunk(path: Path, batch: list[LongCity], reader: _Reader, columns: WideColumns) -> Chunk:
+    """One chunk of a long CSV: laid out as wide rows and encoded column by column when every
+    value is good, else (to raise the first problem as ``read_responses`` would) city by city."""
+    fast = columns.encode_long(batch)
+    if fast is not None:
+        return Chunk(*fast)
+    cities = [city.response(path, reader) for city in batch]
+    return Chunk(encode(reader.definition, cities), tuple(city.name for city in cities))
 
 
 def rechunk(chunks: Iterable[Chunk], rows: int) -> Iterator[Chunk]:

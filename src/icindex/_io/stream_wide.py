@@ -1,12 +1,13 @@
-"""Encode a chunk of wide-CSV rows column by column, reading each distinct cell of a column once.
+"""Encode a chunk of CSV cities column by column, reading each distinct cell of a column once.
 
-This is the fast path of :func:`icindex._io.stream.iter_encoded`: a column of a chunk holds few
-distinct answers (``yes``, ``no``, an option id), so each is parsed once with the parsers of
-:mod:`icindex._io.answers` and the column encoded by look-up. It checks every cell, and gives
-up (returns None) at the first it cannot read or any other doubt; the caller then reads the
-chunk city by city, through :func:`icindex.read_responses`' own code, which raises the exact
-error. So it never decides what is an error, and it gives the arrays :func:`icindex.encode`
-gives (tests/test_io_stream.py checks both on random files).
+This is the fast path of :func:`icindex._io.stream.iter_encoded`, for wide rows and for
+long-CSV cities laid out as wide rows. A column of a chunk holds few distinct answers (``yes``,
+``no``, an option id), so each is parsed once with the parsers of :mod:`icindex._io.answers`
+and the column encoded by look-up. Every cell is checked, and at the first it cannot read (or
+any other doubt) it gives up and returns None; the caller then reads the chunk city by city,
+through :func:`icindex.read_responses`' own code, which raises the exact error. So it never
+decides what is an error, and it gives the arrays :func:`icindex.encode` gives
+(tests/test_io_stream.py checks both on random files).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from .._engine.encoding import UNKNOWN_CODE, Encoded
 from .._errors import ResponseError
 from .._model.definition import Fact, Item
 from .answers import Answer, parse_answer, parse_fact
-from .responses import CITY_ID, META_COLUMNS, _Reader
+from .responses import CITY_ID, META_COLUMNS, LongCity, _Reader
 
 __all__ = ["WideColumns"]
 
@@ -47,6 +48,14 @@ _CODERS: dict[str, Callable[[Answer, dict[str, int]], int | float]] = {
     "values": _number,
 }
 _UNKNOWN: dict[str, int | float] = {"codes": UNKNOWN_CODE, "ticks": UNKNOWN_CODE, "values": np.nan}
+# Encoded array -> the Layout attribute listing its items.
+_ARRAYS = {"codes": "coded", "ticks": "checklists", "values": "numeric"}
+_META = frozenset(META_COLUMNS)
+
+
+def _positions(template: Encoded) -> list[int]:
+    """The definition positions of the items the encoded arrays hold, in definition order."""
+    return sorted(i for name in _ARRAYS.values() for i in getattr(template.layout, name).tolist())
 
 
 @attrs.frozen
@@ -64,7 +73,7 @@ class _ItemColumn:
 class WideColumns:
     """What each column of one wide CSV holds, worked out once from its header."""
 
-    width: int
+    header: tuple[str, ...]
     name: int | None  # position of the name column
     facts: tuple[tuple[int, Fact], ...]
     items: tuple[_ItemColumn, ...]
@@ -77,12 +86,8 @@ class WideColumns:
         layout = template.layout
         places = {
             layout.item_ids[i]: (array, column)
-            for array, positions in (
-                ("codes", layout.coded),
-                ("ticks", layout.checklists),
-                ("values", layout.numeric),
-            )
-            for column, i in enumerate(positions.tolist())
+            for array, positions in _ARRAYS.items()
+            for column, i in enumerate(getattr(layout, positions).tolist())
         }
         facts, items = [], []
         for position, key in enumerate(header):
@@ -98,11 +103,34 @@ class WideColumns:
             else:
                 return None
         name = header.index("name") if "name" in header else None
-        return cls(len(header), name, tuple(facts), tuple(items), template)
+        return cls(tuple(header), name, tuple(facts), tuple(items), template)
+
+    @classmethod
+    def for_long(cls, reader: _Reader, template: Encoded) -> WideColumns:
+        """The columns of the wide rows :meth:`encode_long` lays long-CSV cities out in: the
+        metadata, every fact, every item the arrays hold."""
+        items = [template.layout.item_ids[i] for i in _positions(template)]
+        facts = [fact for fact in reader.facts if fact not in reader.items]
+        columns = cls.of(["city_id", *META_COLUMNS, *facts, *items], reader, template)
+        assert columns is not None  # every column is metadata, a fact or an item of the arrays
+        return columns
+
+    def encode_long(self, cities: Sequence[LongCity]) -> tuple[Encoded, tuple[str, ...]] | None:
+        """Long-CSV cities (under :meth:`for_long`'s columns) encoded; None at the first doubt,
+        such as a key that is no fact or item of the arrays, or evidence for metadata."""
+        keys = self.header[1 + len(META_COLUMNS) :]
+        known = set(keys)
+        rows = []
+        for city in cities:
+            if not known.issuperset(city.values) or not _META.isdisjoint(city.evidence):
+                return None
+            meta = [city.meta.get(key, "") for key in META_COLUMNS]
+            rows.append([city.meta["id"], *meta, *(city.values.get(key, "") for key in keys)])
+        return self.encode(rows)
 
     def encode(self, rows: list[list[str]]) -> tuple[Encoded, tuple[str, ...]] | None:
         """The rows' cities encoded, with their names; None at the first doubt."""
-        if any(len(row) != self.width for row in rows):
+        if any(len(row) != len(self.header) for row in rows):
             return None
         columns = list(zip(*rows, strict=True))
         ids = [cell.strip() for cell in columns[0]]
