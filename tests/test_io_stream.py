@@ -94,13 +94,16 @@ def test_a_long_city_longer_than_a_chunk_is_held_whole(tiny, tmp_path):
     assert Chunk.join([first, second]) == in_memory(path, tiny)
 
 
-def test_long_city_coming_back_after_another_is_refused_naming_its_line(tiny, tmp_path):
+@pytest.mark.parametrize("rows", [1, 2, 10])
+def test_long_city_coming_back_after_another_is_refused_naming_its_line(tiny, tmp_path, rows):
     """A long-CSV city whose rows are split by another city's is refused at the line where it
-    comes back, with the advice to sort the file (never merged, never dropped)."""
-    path = write(tmp_path, LONG + "a,welcome_office,yes,\nb,welcome_office,no,\na,name,A,\n")
-    message = rf"^{path}: line 4: city 'a' comes back after other cities' rows.*sort the file"
+    comes back, in the same chunk or a later one, with the advice to sort the file (never
+    merged, never dropped)."""
+    text = LONG + "a,welcome_office,yes,\nb,welcome_office,no,\nc,name,C,\n\na,name,A,\n"
+    path = write(tmp_path, text)
+    message = rf"^{path}: line 6: city 'a' comes back after other cities' rows.*sort the file"
     with pytest.raises(icindex.ResponseError, match=message):
-        list(iter_encoded(path, tiny, chunk_rows=10))
+        list(iter_encoded(path, tiny, chunk_rows=rows))
 
 
 def test_bad_cell_in_the_third_chunk_is_named_with_its_line(tiny, tmp_path):

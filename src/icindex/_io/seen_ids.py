@@ -51,27 +51,27 @@ class SeenIds:
         """Start reading the file ``source``: the ids added next come from it."""
         self.files.append(source)
 
+    @property
+    def current(self) -> int:
+        """The position in ``files`` of the file being read."""
+        return len(self.files) - 1
+
     def add(self, ids: Sequence[str]) -> None:
         """Note ``ids``, read in this order from the current file; refuse the first of them
         that was read before (in an earlier chunk or file, or earlier among ``ids``)."""
-        earlier = self._in_runs(ids)
-        current = len(self.files) - 1
-        for row, city_id in enumerate(ids):
-            where = int(earlier[row]) if earlier[row] >= 0 else self._pending.get(city_id, -1)
+        for city_id, where in zip(ids, self._in_runs(ids).tolist(), strict=True):
+            where = self._pending.get(city_id, where)
             if where >= 0:
                 raise ResponseError(
-                    f"{self.files[current]}: city {city_id!r} was already read from "
+                    f"{self.files[self.current]}: city {city_id!r} was already read from "
                     f"{self.files[where]}"
                 )
-            self._pending[city_id] = current
+            self._pending[city_id] = self.current
 
-    def in_current_file(self, city_id: str) -> bool:
-        """Whether ``city_id`` was read from the current file."""
-        current = len(self.files) - 1
-        where = self._pending.get(city_id)
-        if where is None:
-            where = int(self._in_runs([city_id])[0])
-        return where == current
+    def earlier(self, ids: Sequence[str]) -> list[int]:
+        """For each of ``ids``, the position in ``files`` of the file it was read from, or -1."""
+        in_runs = self._in_runs(ids).tolist()
+        return [self._pending.get(city_id, w) for city_id, w in zip(ids, in_runs, strict=True)]
 
     def flush(self) -> None:
         """Keep the ids added since the last flush in the sorted runs (at a chunk's end, once

@@ -147,7 +147,7 @@ def iter_encoded(
         layout, header = csv_header(path, None if first is None else first[1])
         if layout == "long":
             long_columns = WideColumns.for_long(reader, template)
-            for batch in _batches(_long_cities(path, header, rows, seen), chunk_rows):
+            for batch in _long_batches(path, header, rows, seen, chunk_rows):
                 chunk = _long_chunk(path, batch, reader, long_columns)
                 seen.flush()
                 yield chunk
@@ -221,10 +221,13 @@ def _wide_chunk(
     return Chunk(encode(reader.definition, cities), tuple(city.name for city in cities))
 
 
-def _long_cities(
-    path: Path, header: list[str], rows: Numbered, seen: SeenIds
-) -> Iterator[LongCity]:
-    """The cities of a long CSV, each yielded when a row of the next city (or the end) comes."""
+def _long_batches(
+    path: Path, header: list[str], rows: Numbered, seen: SeenIds, size: int
+) -> Iterator[list[LongCity]]:
+    """The cities of a long CSV, ``size`` at a time: a city is complete when a row of the next
+    city (or the end) comes. A city that comes back is refused at the line where it does."""
+    batch: list[LongCity] = []
+    in_batch: set[str] = set()
     current: LongCity | None = None
     for line, row in rows:
         if is_blank(row):
@@ -233,19 +236,38 @@ def _long_cities(
         city_id = row[0].strip()
         if current is None or city_id != current.meta["id"]:
             if current is not None:
-                seen.add([current.meta["id"]])
-                yield current
-            if seen.in_current_file(city_id):
-                raise ResponseError(
-                    f"{path}: line {line}: city {city_id!r} comes back after other cities' rows; "
-                    "a long CSV is read chunk by chunk only when each city's rows are "
-                    "together: sort the file by city_id (read_responses reads it whole)"
-                )
+                batch.append(current)
+                in_batch.add(current.meta["id"])
+            if len(batch) == size:
+                yield _new_cities(path, batch, seen)
+                batch, in_batch = [], set()
+            if city_id in in_batch:
+                raise _comes_back(path, line, city_id)
             current = LongCity(city_id, line)
         current.add(path, line, row)
     if current is not None:
-        seen.add([current.meta["id"]])
-        yield current
+        batch.append(current)
+    if batch:
+        yield _new_cities(path, batch, seen)
+
+
+def _new_cities(path: Path, batch: list[LongCity], seen: SeenIds) -> list[LongCity]:
+    """``batch``, its ids noted as read; refused if one was read before (in another file, as
+    ``read_responses`` refuses it; earlier in this file, as a city that comes back)."""
+    ids = [city.meta["id"] for city in batch]
+    for city, where in zip(batch, seen.earlier(ids), strict=True):
+        if where == seen.current:
+            raise _comes_back(path, city.line, city.meta["id"])
+    seen.add(ids)
+    return batch
+
+
+def _comes_back(path: Path, line: int, city_id: str) -> ResponseError:
+    return ResponseError(
+        f"{path}: line {line}: city {city_id!r} comes back after other cities' rows; a long "
+        "CSV is read chunk by chunk only when each city's rows are together: sort the file "
+        "by city_id (read_responses reads it whole)"
+    )
 
 
 def _long_chunk(path: Path, batch: list[LongCity], reader: _Reader, columns: WideColumns) -> Chunk:
