@@ -83,6 +83,12 @@ def test_long_stream_equals_read_responses_and_encode(icc, tmp_path_factory, n, 
     assert streamed(path, icc, rows) == in_memory(path, icc)
 
 
+def test_items_without_a_column_are_unknown(tiny, tmp_path):
+    """A wide CSV with some items' columns only streams as read_responses reads it."""
+    path = write(tmp_path, "city_id,welcome_events,name\na,tour,A\nb,none,\nc,,C\n")
+    assert streamed(path, tiny, 2) == in_memory(path, tiny)
+
+
 def test_a_long_city_longer_than_a_chunk_is_held_whole(tiny, tmp_path):
     """With one city a chunk, a city of three rows comes out whole, after its last row."""
     path = write(
@@ -192,17 +198,17 @@ def test_text_that_is_not_utf8_is_refused(tiny, tmp_path):
 
 
 def test_toml_cities_are_refused_before_reading(tiny, tmp_path):
-    """A TOML path is refused, naming it, before any file is read."""
+    """A TOML path is refused, naming it, when iter_encoded is called (before any reading)."""
     good = write(tmp_path, WIDE + "a,,,,,yes,,\n")
     with pytest.raises(icindex.ResponseError, match=r"c\.toml: only CSV files .* read_responses"):
-        next(iter_encoded([good, tmp_path / "c.toml"], tiny))
+        iter_encoded([good, tmp_path / "c.toml"], tiny)
 
 
 @pytest.mark.parametrize("rows", [0, -1, 2.5])
 def test_chunk_rows_must_be_a_positive_whole_number(tiny, tmp_path, rows):
-    """chunk_rows below 1 (or not whole) is refused."""
+    """chunk_rows below 1 (or not whole) is refused when iter_encoded is called."""
     with pytest.raises(icindex.ResponseError, match="chunk_rows must be a whole number >= 1"):
-        next(iter_encoded(write(tmp_path, WIDE), tiny, rows))
+        iter_encoded(write(tmp_path, WIDE), tiny, rows)
 
 
 def test_clean_wide_chunks_are_encoded_column_by_column(icc, tmp_path, monkeypatch):

@@ -122,9 +122,10 @@ def iter_encoded(
     Raises
     ------
     ResponseError
-        On anything ``read_responses`` or ``encode`` refuses, with the same message; on a
-        long-CSV city whose rows are not together (naming the line where it comes back); on a
-        path that is not a CSV file.
+        At once, on a path that is not a CSV file or a ``chunk_rows`` below 1; as the chunks
+        are read, on anything ``read_responses`` or ``encode`` refuses, with the same message,
+        and on a long-CSV city whose rows are not together (naming the line where it comes
+        back).
 
     Examples
     --------
@@ -137,10 +138,14 @@ def iter_encoded(
     """
     if not isinstance(chunk_rows, int) or chunk_rows < 1:
         raise ResponseError(f"chunk_rows must be a whole number >= 1 (got {chunk_rows!r})")
+    return _chunks(_csv_paths(paths), definition, chunk_rows)  # the checks above come first
+
+
+def _chunks(files: list[Path], definition: Definition, chunk_rows: int) -> Iterator[Chunk]:
     reader = _Reader(definition)
     template = encode(definition, [])
     seen = SeenIds()
-    for path in _csv_paths(paths):
+    for path in files:
         seen.open(_source(path))
         rows = _numbered_rows(path)
         first = next(rows, None)

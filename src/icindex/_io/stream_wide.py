@@ -142,12 +142,12 @@ class WideColumns:
                     parse_fact(fact, cell, "")
             except ResponseError:
                 return None
-        arrays = {
-            name: np.empty((len(rows), getattr(self.template, name).shape[1]), dtype=dtype)
-            for name, dtype in (
-                ("codes", self.template.codes.dtype),
-                ("ticks", np.int64),
-                ("values", np.float64),
+        arrays = {  # an item without a column is unknown for every city
+            name: np.full((len(rows), template.shape[1]), _UNKNOWN[name], dtype=template.dtype)
+            for name, template in (
+                ("codes", self.template.codes),
+                ("ticks", self.template.ticks),
+                ("values", self.template.values),
             )
         }
         for target in self.items:
