@@ -83,6 +83,91 @@ def test_long_stream_equals_read_responses_and_encode(icc, tmp_path_factory, n, 
     assert streamed(path, icc, rows) == in_memory(path, icc)
 
 
+# Good cells of each column of the tiny definition, and bad ones, for the differential tests.
+GOOD = {
+    "name": ["", "A", " Ansan ", "안산"],
+    "country": ["", "KR"],
+    "population": ["", "7", " 1000 ", "unknown"],
+    "welcome_office": ["yes", "no", " Yes ", "TRUE", "", "unknown"],
+    "welcome_languages": ["one", "few", " many", ""],
+    "welcome_events": ["none", "tour", "mentor|tour", " ceremony | tour ", ""],
+    "welcome_share": ["12.5", " 7 ", "-3", "1e3", "1_000", ""],
+    "rights_decree": ["yes", "no", "false", ""],
+    "rights_partners": ["0", "2.5", "UNKNOWN"],
+}
+BAD_CELLS = ["maybe", "nan", "inf", "tour|tour", "few|", "1.5", "ＹＥＳ", "안산"]
+GOOD_IDS, BAD_IDS = ["a", "b", " c ", "d.1", "e-2", "f_3"], ["a", "x y", "안산", ""]
+
+
+def both_ways(path: Path, definition: icindex.Definition, rows: int, cities: int) -> None:
+    """read_responses + encode and the stream agree: the same cities, or both refuse (with
+    the same message when the stream reads the whole file as one chunk)."""
+    try:
+        want = in_memory(path, definition)
+    except icindex.ResponseError as whole:
+        with pytest.raises(icindex.ResponseError) as caught:
+            streamed(path, definition, rows)
+        if rows >= cities:
+            assert str(caught.value) == str(whole)
+    else:
+        assert streamed(path, definition, rows) == want
+
+
+def cell(data: st.DataObject, column: str, bad: bool) -> str:
+    """A good cell of ``column``, or (one time in five when ``bad``) a bad one."""
+    if bad and data.draw(st.integers(0, 4)) == 0:
+        return data.draw(st.sampled_from(BAD_CELLS))
+    return data.draw(st.sampled_from(GOOD[column]))
+
+
+def city_ids(data: st.DataObject, bad: bool) -> list[str]:
+    if bad:
+        return data.draw(st.lists(st.sampled_from(GOOD_IDS + BAD_IDS), max_size=7))
+    return data.draw(st.lists(st.sampled_from(GOOD_IDS), max_size=6, unique=True))
+
+
+def quoted(cells: list[str]) -> str:
+    return ",".join('"' + cell.replace('"', '""') + '"' for cell in cells) + "\n"
+
+
+@given(
+    columns=st.lists(st.sampled_from(list(GOOD)), unique=True), bad=st.booleans(), data=st.data()
+)
+def test_any_wide_file_streams_as_it_reads_whole(tiny, tmp_path_factory, columns, bad, data):
+    """Any wide file (good or bad cells, columns and ids) streams in chunks of any size to what
+    read_responses + encode give, or is refused as they refuse it."""
+    ids = city_ids(data, bad)
+    lines = [quoted(["city_id", *columns])]
+    for city_id in ids:
+        cells = [cell(data, column, bad) for column in columns]
+        if bad and data.draw(st.integers(0, 9)) == 0:
+            cells.append("")  # a row one cell too wide
+        lines.append(quoted([city_id, *cells]))
+    path = tmp_path_factory.mktemp("wide") / "answers.csv"
+    path.write_text("".join(lines), encoding="utf-8")
+    both_ways(path, tiny, data.draw(st.integers(1, len(ids) + 1)), len(ids))
+
+
+@given(bad=st.booleans(), data=st.data())
+def test_any_long_file_streams_as_it_reads_whole(tiny, tmp_path_factory, bad, data):
+    """Any long file (each city's rows together; good or bad keys, cells, evidence and ids)
+    streams in chunks of any size as read_responses + encode read it, or is refused alike."""
+    ids = list(dict.fromkeys(city_ids(data, bad)))  # a city's rows come together
+    lines = [quoted(LONG.strip().split(","))]
+    keys = st.sampled_from([*GOOD, *(["colour", "id"] if bad else [])])
+    for city_id in ids:
+        for key in data.draw(st.lists(keys, min_size=1, max_size=5, unique=not bad)):
+            evidence = data.draw(st.sampled_from(["", "It says so."]))
+            if key in ("name", "country") and not bad:
+                evidence = ""  # evidence for metadata is refused
+            lines.append(
+                quoted([city_id, key, cell(data, key if key in GOOD else "name", bad), evidence])
+            )
+    path = tmp_path_factory.mktemp("long") / "answers.csv"
+    path.write_text("".join(lines), encoding="utf-8")
+    both_ways(path, tiny, data.draw(st.integers(1, len(ids) + 1)), len(ids))
+
+
 def test_items_without_a_column_are_unknown(tiny, tmp_path):
     """A wide CSV with some items' columns only streams as read_responses reads it."""
     path = write(tmp_path, "city_id,welcome_events,name\na,tour,A\nb,none,\nc,,C\n")
