@@ -106,3 +106,13 @@ def test_chunk_rows_must_be_a_positive_whole_number(answers, capsys, rows):
     with pytest.raises(SystemExit) as exited:
         main(["score", str(answers), "--format", "csv", "--chunk-rows", rows])
     assert exited.value.code == 2 and "expected a whole number >= 1" in capsys.readouterr().err
+
+
+def test_out_in_a_missing_folder_is_named(answers, tmp_path, capsys):
+    """--out in a folder that does not exist exits 1 naming that path, as in memory."""
+    out = tmp_path / "missing" / "scores.csv"
+    args = ["score", str(answers), "--format", "csv", "--out", str(out)]
+    assert main(args) == 1
+    whole = capsys.readouterr().err
+    assert main([*args, "--chunk-rows", "5"]) == 1
+    assert capsys.readouterr().err == whole == f"icindex: error: {out}: No such file or directory\n"

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import importlib
 import json
 import os
@@ -227,6 +228,8 @@ def _scored(plan: Plan, block: Chunk) -> Scores:
 def _replacing(path: Path) -> Iterator[Path]:
     """A temporary path beside ``path``, moved onto it if the block succeeds, else removed: a
     stream that fails half-way leaves no half-written file (and an older file unchanged)."""
+    if not path.parent.is_dir():  # name the file asked for, not the temporary one
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(path))
     temporary = path.with_name(f".{path.name}.partial")
     try:
         yield temporary
