@@ -237,7 +237,7 @@ def test_the_documented_example_runs(monkeypatch, tmp_path):
     """The Python block of docs/responses.md's synthetic section runs as written."""
     monkeypatch.chdir(tmp_path)  # the example writes a file
     text = (REPO / "docs" / "responses.md").read_text(encoding="utf-8")
-    section = text.split("## A realistic synthetic sample", 1)[1]
+    section = text.split("## A realistic synthetic sample", 1)[1].split("\n## ", 1)[0]
     blocks = re.findall(r"```python\n(.*?)```", section, re.DOTALL)
     assert len(blocks) == 1
     exec(compile(blocks[0], "docs/responses.md", "exec"), {})

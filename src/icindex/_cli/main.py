@@ -87,8 +87,12 @@ def _parser() -> argparse.ArgumentParser:
         "a composite index of numeric indicators given as a COINr project's iData and iMeta."
     )
     _inputs(run, aggregate=True)
-    run.add_argument("--format", choices=FORMATS, default="table", help="output (default: table)")
+    from . import stream  # (lead: may join the imports at the top)
+
+    formats = (*FORMATS, *stream.STREAM_ONLY_FORMATS)
+    run.add_argument("--format", choices=formats, default="table", help="output (default: table)")
     run.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of stdout")
+    stream.add_options(run)
 
     check = commands.add_parser("validate", help="check definition files, listing every problem")
     check.description = "Validate definitions (folders with index.toml, or TOML files)."
@@ -143,6 +147,10 @@ def _demo_sample(definition: Definition, cities: Sequence[CityResponse]) -> None
 
 
 def _score(args: argparse.Namespace) -> int:
+    from . import stream  # (lead: may join the imports at the top)
+
+    if stream.wants_stream(args):
+        return stream.run(args)
     output = args.format
     if args.coinr is not None:
         scores = composite.score_coinr(args)

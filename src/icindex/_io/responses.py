@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import re
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -184,73 +184,98 @@ def _read_csv(path: Path, reader: _Reader) -> list[CityResponse]:
             rows = list(csv.reader(handle))
     except UnicodeDecodeError as error:
         raise ResponseError(f"{path}: not UTF-8 text: {error}") from None
-    if not rows:
+    kind, header = csv_header(path, rows[0] if rows else None)
+    numbered = enumerate(rows[1:], start=2)
+    if kind == "long":
+        return _read_long(path, header, numbered, reader)
+    return list(wide_cities(path, header, numbered, reader))
+
+
+def csv_header(path: Path, first_row: Sequence[str] | None) -> tuple[str, list[str]]:
+    """The layout (``"wide"`` or ``"long"``) and the checked header of a CSV file's first row."""
+    if first_row is None:
         raise ResponseError(f"{path}: empty file (expected a header row)")
-    header = [cell.strip() for cell in rows[0]]
+    header = [cell.strip() for cell in first_row]
     if tuple(header[:3]) == LONG_HEADER:
-        return _read_long(path, header, rows[1:], reader)
+        if header[3:] not in ([], ["evidence"]):
+            raise ResponseError(
+                f"{path}: line 1: after city_id,item,answer only an evidence column may follow "
+                f"(got {header[3:]})"
+            )
+        return "long", header
     if header[:1] == ["city_id"]:
-        return _read_wide(path, header, rows[1:], reader)
+        seen: set[str] = set()
+        for column in header:
+            if column in seen:
+                raise ResponseError(f"{path}: line 1: column {column!r} appears twice")
+            seen.add(column)
+        return "wide", header
     raise ResponseError(
         f"{path}: line 1: header must start with city_id (wide) or city_id,item,answer (long) "
         f"(got {','.join(header[:3])})"
     )
 
 
-def _check_width(path: Path, line: int, row: Sequence[str], width: int) -> None:
+def is_blank(row: Sequence[str]) -> bool:
+    """Whether a CSV row has no text at all (such rows are skipped)."""
+    return not any(cell.strip() for cell in row)
+
+
+def check_width(path: Path, line: int, row: Sequence[str], width: int) -> None:
     if len(row) != width:
         raise ResponseError(f"{path}: line {line}: expected {width} cells (got {len(row)})")
 
 
-def _read_wide(
-    path: Path, header: list[str], rows: list[list[str]], reader: _Reader
-) -> list[CityResponse]:
-    seen: set[str] = set()
-    for column in header:
-        if column in seen:
-            raise ResponseError(f"{path}: line 1: column {column!r} appears twice")
-        seen.add(column)
-    cities = []
-    for line, row in enumerate(rows, start=2):
-        if not any(cell.strip() for cell in row):
+def wide_cities(
+    path: Path, header: list[str], rows: Iterable[tuple[int, list[str]]], reader: _Reader
+) -> Iterator[CityResponse]:
+    """The city of each non-blank ``(line, row)`` of a wide CSV, in order."""
+    for line, row in rows:
+        if is_blank(row):
             continue
-        _check_width(path, line, row, len(header))
+        check_width(path, line, row, len(header))
         cells = dict(zip(header, row, strict=True))
         meta = {key: cells.pop(key) for key in ("city_id", *META_COLUMNS) if key in cells}
         meta["id"] = meta.pop("city_id").strip()
-        cities.append(reader.city(f"{path}: line {line}", meta, cells.items(), {}))
-    return cities
+        yield reader.city(f"{path}: line {line}", meta, cells.items(), {})
 
 
 def _read_long(
-    path: Path, header: list[str], rows: list[list[str]], reader: _Reader
+    path: Path, header: list[str], rows: Iterable[tuple[int, list[str]]], reader: _Reader
 ) -> list[CityResponse]:
-    if header[3:] not in ([], ["evidence"]):
-        raise ResponseError(
-            f"{path}: line 1: after city_id,item,answer only an evidence column may follow "
-            f"(got {header[3:]})"
-        )
-    per_city: dict[str, dict[str, Any]] = {}
-    for line, row in enumerate(rows, start=2):
-        if not any(cell.strip() for cell in row):
+    per_city: dict[str, LongCity] = {}
+    for line, row in rows:
+        if is_blank(row):
             continue
-        _check_width(path, line, row, len(header))
-        city_id, key, answer = (cell.strip() for cell in row[:3])
-        city = per_city.setdefault(
-            city_id, {"meta": {"id": city_id}, "values": {}, "evidence": {}, "line": line}
-        )
-        target = city["meta"] if key in META_COLUMNS else city["values"]
+        check_width(path, line, row, len(header))
+        city_id = row[0].strip()
+        per_city.setdefault(city_id, LongCity(city_id, line)).add(path, line, row)
+    return [city.response(path, reader) for city in per_city.values()]
+
+
+class LongCity:
+    """One city's rows of a long CSV, gathered until they are all read."""
+
+    def __init__(self, city_id: str, line: int) -> None:
+        self.meta: dict[str, str] = {"id": city_id}
+        self.values: dict[str, str] = {}
+        self.evidence: dict[str, str] = {}
+        self.line = line  # the city's first row: errors in its values name it
+
+    def add(self, path: Path, line: int, row: Sequence[str]) -> None:
+        """Add one row (``city_id, item, answer[, evidence]``, of the right width)."""
+        key, answer = (cell.strip() for cell in row[1:3])
+        target = self.meta if key in META_COLUMNS else self.values
         if key in target or key == "id":
-            raise ResponseError(f"{path}: line {line}: city {city_id!r} has {key!r} twice")
+            raise ResponseError(f"{path}: line {line}: city {self.meta['id']!r} has {key!r} twice")
         target[key] = answer
         if len(row) > 3 and row[3].strip():
-            city["evidence"][key] = row[3]
-    return [
-        reader.city(
-            f"{path}: line {city['line']}", city["meta"], city["values"].items(), city["evidence"]
-        )
-        for city in per_city.values()
-    ]
+            self.evidence[key] = row[3]
+
+    def response(self, path: Path, reader: _Reader) -> CityResponse:
+        """The city's answers, each checked against the definition."""
+        where = f"{path}: line {self.line}"
+        return reader.city(where, self.meta, self.values.items(), self.evidence)
 
 
 _FORMATS = {".toml": _read_toml, ".csv": _read_csv}

@@ -15,7 +15,7 @@ import io
 import json
 import math
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +30,10 @@ if TYPE_CHECKING:
 __all__ = [
     "EXPORTERS",
     "Exporter",
+    "city_records",
     "coinr_csv",
+    "csv_columns",
+    "csv_rows",
     "to_csv",
     "to_dataframe",
     "to_dict",
@@ -81,8 +84,23 @@ def to_dict(scores: Scores) -> dict[str, Any]:
         "definition": scores.definition_id,
         "missing": scores.missing,
         "columns": columns,
-        "cities": [_city(scores, row) for row in range(len(scores.city_ids))],
+        "cities": list(city_records(scores)),
     }
+
+
+def city_records(scores: Scores) -> Iterator[dict[str, Any]]:
+    """The per-city data of :func:`to_dict`, one dict per city (NaN as None).
+
+    Examples
+    --------
+    >>> import icindex
+    >>> icc = icindex.load_definition("icc")
+    >>> scores = icindex.score(icc, icindex.synthetic_cities(icc, 2, seed=0)).stored()
+    >>> [city["id"] for city in city_records(scores)]
+    ['city0', 'city1']
+    """
+    for row in range(len(scores.city_ids)):
+        yield _city(scores, row)
 
 
 def _city(scores: Scores, row: int) -> dict[str, Any]:
@@ -151,6 +169,54 @@ def to_csv(
         CSV text; with bounds, ``<id>:lower`` and ``<id>:upper`` follow the scores. Numbers are
         written with ``repr`` (they read back exactly); missing scores are empty cells.
     """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerows(
+        csv_rows(
+            scores,
+            id_column=id_column,
+            coverage=coverage,
+            kinds=kinds,
+            names=names,
+            imputed=imputed,
+        )
+    )
+    return buffer.getvalue()
+
+
+def csv_rows(
+    scores: Scores, *, header: bool = True, names: bool = True, **options: Any
+) -> Iterator[list[str]]:
+    """The rows :func:`to_csv` writes, as lists of cells: the header (if ``header``), then one
+    row per city. Options as for :func:`to_csv`; a stream of chunks writes the header once.
+
+    Examples
+    --------
+    >>> import icindex
+    >>> icc = icindex.load_definition("icc")
+    >>> scores = icindex.score(icc, icindex.synthetic_cities(icc, 2, seed=0)).stored()
+    >>> [row[:2] for row in csv_rows(scores, header=False)]
+    [['city0', 'city0'], ['city1', 'city1']]
+    """
+    columns, numbers = csv_columns(scores, names=names, **options)
+    if header:
+        yield columns
+    city_names = scores.city_names
+    for row, city_id in enumerate(scores.city_ids.tolist()):
+        cells = ["" if math.isnan(x) else repr(x) for x in numbers[row].tolist()]
+        yield [city_id, *([city_names[row]] if names else []), *cells]
+
+
+def csv_columns(
+    scores: Scores,
+    *,
+    id_column: str = "city_id",
+    coverage: bool = True,
+    kinds: tuple[str, ...] = ALL_KINDS,
+    names: bool = True,
+    imputed: bool = True,
+) -> tuple[list[str], FloatArray]:
+    """The header of :func:`to_csv` and its numbers (n, columns after the id and name)."""
     columns = scores.select(kinds)
     header = [id_column, *(["name"] if names else []), *(scores.ids[c] for c in columns)]
     blocks = [scores.values[:, columns]]
@@ -165,14 +231,7 @@ def to_csv(
         flagged = [c for c in columns if scores.kinds[c] == "item"]
         header += [f"{scores.ids[c]}:imputed" for c in flagged]
         blocks.append(scores.imputed[:, flagged].astype(np.float64))
-    numbers = np.hstack(blocks)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    for row, city_id in enumerate(scores.city_ids.tolist()):
-        cells = ["" if math.isnan(x) else repr(x) for x in numbers[row].tolist()]
-        writer.writerow([city_id, *([scores.city_names[row]] if names else []), *cells])
-    return buffer.getvalue()
+    return header, np.hstack(blocks)
 
 
 def coinr_csv(scores: Scores, *, kinds: tuple[str, ...] = ALL_KINDS, imputed: bool = True) -> str:
