@@ -73,7 +73,7 @@ def test_in_memory_cost_per_city_is_flat(benchmark, icc):
 
 def test_streamed_memory_is_flat(benchmark, icc, tmp_path_factory):
     """Peak memory and time of streaming a wide CSV at each size, chunks of CHUNK_ROWS."""
-    stream = pytest.importorskip("icindex._io.stream")
+    stream = pytest.importorskip("icindex._engine.stream")
     plan = icindex.compile(icc)
     folder = tmp_path_factory.mktemp("scale")
     for n in STREAM_SIZES:

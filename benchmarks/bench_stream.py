@@ -35,7 +35,7 @@ import pytest
 from benchmarks.timing import best_of
 
 import icindex
-from icindex._io.stream import Chunk, iter_encoded, rechunk
+from icindex._engine.stream import Chunk, iter_encoded, rechunk
 from icindex._results.stream_write import score_stream
 
 SIZES = [int(s) for s in os.environ.get("ICINDEX_BENCH_STREAM_SIZES", "20000,100000").split(",")]

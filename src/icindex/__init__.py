@@ -30,6 +30,7 @@ from ._engine.impute import IMPUTE_METHODS, impute
 from ._engine.normalise import normalise
 from ._engine.plan import MISSING_POLICIES, Options, Plan, compile
 from ._engine.score import effective_weights, score, score_composite
+from ._engine.stream import Chunk, iter_encoded
 from ._errors import (
     DefinitionError,
     IcindexError,
@@ -67,6 +68,7 @@ from ._report.sample import Sample
 from ._report.sample_io import load_sample, save_sample
 from ._results.export import EXPORTERS
 from ._results.scores import Scores
+from ._results.stream_write import StreamSummary, score_stream
 
 __version__ = "0.1.0"
 
@@ -78,6 +80,7 @@ __all__ = [
     "Advice",
     "AdviceList",
     "Aggregation",
+    "Chunk",
     "CityResponse",
     "Comparison",
     "Dataset",
@@ -108,6 +111,7 @@ __all__ = [
     "ScoringError",
     "Sensitivity",
     "SobolIndices",
+    "StreamSummary",
     "SyntheticBlock",
     "Uncertainty",
     "UnknownIdError",
@@ -123,6 +127,7 @@ __all__ = [
     "encode",
     "find_definition",
     "impute",
+    "iter_encoded",
     "load_definition",
     "load_sample",
     "normalise",
@@ -138,6 +143,7 @@ __all__ = [
     "save_sample",
     "score",
     "score_composite",
+    "score_stream",
     "sensitivity",
     "sobol",
     "synthetic_block",

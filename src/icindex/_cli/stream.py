@@ -19,8 +19,8 @@ import sys
 from pathlib import Path
 
 from .._engine.plan import compile
+from .._engine.stream import DEFAULT_CHUNK_ROWS
 from .._errors import ScoringError
-from .._io.stream import DEFAULT_CHUNK_ROWS
 from .._model.loader import load_definition
 from .._results.stream_write import STREAM_SINKS, score_stream
 from . import composite

@@ -22,7 +22,15 @@ from .._model.definition import Definition
 from .answers import ANSWER_PARSERS, Answer, parse_answer, parse_fact
 
 # ANSWER_PARSERS, Answer and parse_answer are re-exported: the engine reads them from here.
-__all__ = ["ANSWER_PARSERS", "Answer", "CityResponse", "parse_answer", "read_responses"]
+__all__ = [
+    "ANSWER_PARSERS",
+    "Answer",
+    "AnswerReader",
+    "CityResponse",
+    "expand_paths",
+    "parse_answer",
+    "read_responses",
+]
 
 CITY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 META_COLUMNS = ("name", "country", "round")
@@ -62,7 +70,7 @@ class CityResponse:
     source: str = "<memory>"
 
 
-class _Reader:
+class AnswerReader:
     """Turns raw keyed values into a CityResponse, checking each against the definition."""
 
     def __init__(self, definition: Definition) -> None:
@@ -140,7 +148,7 @@ _CITY_FILE_KEYS = {"schema_version", "index", "city", "facts", "answers", "evide
 _CITY_KEYS = {"id", "name", "country", "round", "year"}
 
 
-def _read_toml(path: Path, reader: _Reader) -> list[CityResponse]:
+def _read_toml(path: Path, reader: AnswerReader) -> list[CityResponse]:
     try:
         with path.open("rb") as handle:
             raw = tomllib.load(handle)
@@ -178,7 +186,7 @@ def _read_toml(path: Path, reader: _Reader) -> list[CityResponse]:
     return [reader.city(str(path), meta, values, tables["evidence"])]
 
 
-def _read_csv(path: Path, reader: _Reader) -> list[CityResponse]:
+def _read_csv(path: Path, reader: AnswerReader) -> list[CityResponse]:
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
             rows = list(csv.reader(handle))
@@ -227,7 +235,7 @@ def check_width(path: Path, line: int, row: Sequence[str], width: int) -> None:
 
 
 def wide_cities(
-    path: Path, header: list[str], rows: Iterable[tuple[int, list[str]]], reader: _Reader
+    path: Path, header: list[str], rows: Iterable[tuple[int, list[str]]], reader: AnswerReader
 ) -> Iterator[CityResponse]:
     """The city of each non-blank ``(line, row)`` of a wide CSV, in order."""
     for line, row in rows:
@@ -241,7 +249,7 @@ def wide_cities(
 
 
 def _read_long(
-    path: Path, header: list[str], rows: Iterable[tuple[int, list[str]]], reader: _Reader
+    path: Path, header: list[str], rows: Iterable[tuple[int, list[str]]], reader: AnswerReader
 ) -> list[CityResponse]:
     per_city: dict[str, LongCity] = {}
     for line, row in rows:
@@ -272,7 +280,7 @@ class LongCity:
         if len(row) > 3 and row[3].strip():
             self.evidence[key] = row[3]
 
-    def response(self, path: Path, reader: _Reader) -> CityResponse:
+    def response(self, path: Path, reader: AnswerReader) -> CityResponse:
         """The city's answers, each checked against the definition."""
         where = f"{path}: line {self.line}"
         return reader.city(where, self.meta, self.values.items(), self.evidence)
@@ -310,10 +318,10 @@ def read_responses(
     >>> icc = load_definition("icc")
     >>> cities = read_responses("examples/cities", icc)   # doctest: +SKIP
     """
-    reader = _Reader(definition)
+    reader = AnswerReader(definition)
     cities: list[CityResponse] = []
     where_seen: dict[str, str] = {}
-    for path in _expand(paths):
+    for path in expand_paths(paths):
         read = _FORMATS.get(path.suffix.lower())
         if read is None:
             raise ResponseError(f"{path}: unknown file type (expected .toml or .csv)")
@@ -329,7 +337,7 @@ def read_responses(
     return tuple(cities)
 
 
-def _expand(paths: str | Path | Iterable[str | Path]) -> list[Path]:
+def expand_paths(paths: str | Path | Iterable[str | Path]) -> list[Path]:
     listed = [Path(paths)] if isinstance(paths, str | Path) else [Path(p) for p in paths]
     expanded: list[Path] = []
     for path in listed:

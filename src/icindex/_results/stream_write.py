@@ -1,6 +1,6 @@
 """Score CSV answers chunk by chunk and write each block of scores as soon as it is scored.
 
-:func:`score_stream` reads with :func:`icindex._io.stream.iter_encoded`, scores with
+:func:`score_stream` reads with :func:`icindex._engine.stream.iter_encoded`, scores with
 :func:`icindex.score` and writes with a sink chosen from :data:`STREAM_SINKS` by format name:
 
 - ``csv``: byte for byte what ``score(...).export("csv")`` gives for all the cities at once (the
@@ -35,8 +35,8 @@ import numpy as np
 from .._engine.encoding import encode
 from .._engine.plan import Plan, compile
 from .._engine.score import score
+from .._engine.stream import DEFAULT_CHUNK_ROWS, Chunk, iter_encoded, rechunk
 from .._errors import ScoringError
-from .._io.stream import DEFAULT_CHUNK_ROWS, Chunk, iter_encoded, rechunk
 from .._model.definition import Definition
 from .export import city_records, csv_columns, csv_rows
 from .scores import Scores

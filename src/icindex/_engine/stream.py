@@ -30,19 +30,19 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from .._engine.encoding import Encoded, encode
 from .._errors import ResponseError
-from .._model.definition import Definition
-from .responses import (
+from .._io.responses import (
+    AnswerReader,
     LongCity,
-    _expand,
-    _Reader,
     check_width,
     csv_header,
+    expand_paths,
     is_blank,
     wide_cities,
 )
-from .seen_ids import SeenIds
+from .._io.seen_ids import SeenIds
+from .._model.definition import Definition
+from .encoding import Encoded, encode
 from .stream_wide import WideColumns
 
 __all__ = ["DEFAULT_CHUNK_ROWS", "Chunk", "iter_encoded", "rechunk"]
@@ -142,7 +142,7 @@ def iter_encoded(
 
 
 def _chunks(files: list[Path], definition: Definition, chunk_rows: int) -> Iterator[Chunk]:
-    reader = _Reader(definition)
+    reader = AnswerReader(definition)
     template = encode(definition, [])
     seen = SeenIds()
     for path in files:
@@ -164,7 +164,7 @@ def _chunks(files: list[Path], definition: Definition, chunk_rows: int) -> Itera
 
 def _csv_paths(paths: str | Path | Iterable[str | Path]) -> list[Path]:
     """Every file to read, checked before the first is read."""
-    files = _expand(paths)
+    files = expand_paths(paths)
     for path in files:
         suffix = path.suffix.lower()
         if suffix == ".toml":
@@ -208,7 +208,7 @@ def _wide_chunk(
     path: Path,
     header: list[str],
     numbered: list[tuple[int, list[str]]],
-    reader: _Reader,
+    reader: AnswerReader,
     seen: SeenIds,
     columns: WideColumns | None,
 ) -> Chunk:
@@ -275,7 +275,9 @@ def _comes_back(path: Path, line: int, city_id: str) -> ResponseError:
     )
 
 
-def _long_chunk(path: Path, batch: list[LongCity], reader: _Reader, columns: WideColumns) -> Chunk:
+def _long_chunk(
+    path: Path, batch: list[LongCity], reader: AnswerReader, columns: WideColumns
+) -> Chunk:
     """One chunk of a long CSV: laid out as wide rows and encoded column by column when every
     value is good, else (to raise the first problem as ``read_responses`` would) city by city."""
     fast = columns.encode_long(batch)

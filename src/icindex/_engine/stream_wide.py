@@ -1,13 +1,13 @@
 """Encode a chunk of CSV cities column by column, reading each distinct cell of a column once.
 
-This is the fast path of :func:`icindex._io.stream.iter_encoded`, for wide rows and for
+This is the fast path of :func:`icindex._engine.stream.iter_encoded`, for wide rows and for
 long-CSV cities laid out as wide rows. A column of a chunk holds few distinct answers (``yes``,
 ``no``, an option id), so each is parsed once with the parsers of :mod:`icindex._io.answers`
 and the column encoded by look-up. Every cell is checked, and at the first it cannot read (or
 any other doubt) it gives up and returns None; the caller then reads the chunk city by city,
 through :func:`icindex.read_responses`' own code, which raises the exact error. So it never
 decides what is an error, and it gives the arrays :func:`icindex.encode` gives
-(tests/test_io_stream.py checks both on random files).
+(tests/test_engine_stream.py checks both on random files).
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from .._engine.encoding import UNKNOWN_CODE, Encoded
 from .._errors import ResponseError
+from .._io.answers import Answer, parse_answer, parse_fact
+from .._io.responses import CITY_ID, META_COLUMNS, AnswerReader, LongCity
 from .._model.definition import Fact, Item
-from .answers import Answer, parse_answer, parse_fact
-from .responses import CITY_ID, META_COLUMNS, LongCity, _Reader
+from .encoding import UNKNOWN_CODE, Encoded
 
 __all__ = ["WideColumns"]
 
@@ -80,7 +80,9 @@ class WideColumns:
     template: Encoded  # no cities: the layout and dtypes of the arrays
 
     @classmethod
-    def of(cls, header: Sequence[str], reader: _Reader, template: Encoded) -> WideColumns | None:
+    def of(
+        cls, header: Sequence[str], reader: AnswerReader, template: Encoded
+    ) -> WideColumns | None:
         """The columns of a checked wide header; None when one is neither metadata, a fact
         nor an item the arrays hold (``read_responses`` and ``encode`` name it)."""
         layout = template.layout
@@ -106,7 +108,7 @@ class WideColumns:
         return cls(tuple(header), name, tuple(facts), tuple(items), template)
 
     @classmethod
-    def for_long(cls, reader: _Reader, template: Encoded) -> WideColumns:
+    def for_long(cls, reader: AnswerReader, template: Encoded) -> WideColumns:
         """The columns of the wide rows :meth:`encode_long` lays long-CSV cities out in: the
         metadata, every fact, every item the arrays hold."""
         items = [template.layout.item_ids[i] for i in _positions(template)]
