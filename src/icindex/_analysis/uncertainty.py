@@ -7,7 +7,7 @@ weight sets (:class:`.model.Model`) and summarised per unit (``docs/uncertainty.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import attrs
 import numpy as np
@@ -25,9 +25,12 @@ from .factors import Factor
 from .model import Model, Progress, Replications
 from .progress import progress_bar
 
-__all__ = ["SUMMARY_COLUMNS", "Uncertainty", "rank", "uncertainty"]
+__all__ = ["SUMMARY_COLUMNS", "Runner", "Uncertainty", "analyse", "rank", "uncertainty"]
 
 FloatArray = NDArray[np.float64]
+#: Scores replications under a model, as ``Model.run`` does (the default); the Dask backend
+#: (``icindex._scale``) passes one that spreads them over a cluster.
+Runner = Callable[[Model, Replications, Progress | None], FloatArray]
 
 #: The per-unit columns of :meth:`Uncertainty.rows`, in order (``p_top{k}`` follow).
 SUMMARY_COLUMNS = (
@@ -119,11 +122,13 @@ class Uncertainty:
         top: Sequence[int] = (1, 3, 10),
         seed: int | None = None,
         progress: Progress | None = None,
+        run: Runner | None = None,
     ) -> Uncertainty:
-        """Score the replications at ``points`` (reps, dimensions) of the unit cube."""
+        """Score the replications at ``points`` (reps, dimensions) of the unit cube (with
+        ``run``, default ``Model.run``; the nominal pipeline is always scored here)."""
         replications = model.parameters(points)
         nominal = model.run(model.nominal())[0]
-        scores = model.run(replications, progress)
+        scores = (run or Model.run)(model, replications, progress)
         names = model.data.unit_names if isinstance(model.data, Dataset) else model.unit_ids
         return cls(
             unit_ids=model.unit_ids,
@@ -258,12 +263,30 @@ def uncertainty(
     >>> result.scores.shape
     (200, 20)
     """
+    return analyse(
+        definition, data, factors, reps=reps, seed=seed, target=target, top=top, progress=progress
+    )
+
+
+def analyse(
+    definition: Definition | Plan,
+    data: Encoded | Dataset | Sequence[CityResponse],
+    factors: Sequence[Factor],
+    *,
+    reps: int,
+    seed: int | None,
+    target: str | None,
+    top: Sequence[int],
+    progress: bool | None,
+    run: Runner | None = None,
+) -> Uncertainty:
+    """:func:`uncertainty`, with the replications scored by ``run`` (default ``Model.run``)."""
     if reps < 1 or any(k < 1 for k in top):
         raise ScoringError(f"reps, top: expected numbers >= 1 (got {reps!r}, {list(top)})")
     model = Model.of(definition, data, factors, target)
     points = np.random.default_rng(seed).random((reps, model.dimensions))
     with progress_bar(reps, "replications", progress) as advance:
-        result = Uncertainty.of(model, points, top=top, seed=seed, progress=advance)
+        result = Uncertainty.of(model, points, top=top, seed=seed, progress=advance, run=run)
     if isinstance(data, Sequence):  # responses carry the cities' names
         result = attrs.evolve(result, unit_names=tuple(city.name for city in data))
     return result
