@@ -1,0 +1,221 @@
+"""Uncertainty analyses across a ``dask.distributed`` cluster, equal to ``icindex.uncertainty``.
+
+:func:`uncertainty_dask` draws the points ``u`` of every replication from the seed up front and
+maps them to parameters, exactly as :func:`icindex.uncertainty` does. ``Model.run`` scores the
+replications in batches (``Model.batches``: those sharing the same discrete choices, in runs
+that fit the memory budget); here runs of those very batches form blocks, each block is scored
+on a worker with ``Model.score_batch`` (the model, which holds the units' data, is scattered to
+every worker once) and each batch's scores are written back at its rows. A batch is scored
+alone, from its own parameters, and each block runs with the calling process's number of BLAS
+threads (:mod:`.blas`): so every score is computed as ``icindex.uncertainty`` computes it, and
+the result is the same element for element.
+
+``distributed`` is imported inside the functions (:func:`.optional.require`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from .._analysis.factors import Factor
+from .._analysis.model import Model, Prepared, Progress, Replications
+from .._analysis.uncertainty import Uncertainty, analyse
+from .._engine.encoding import Encoded
+from .._engine.plan import Plan
+from .._errors import ScoringError
+from .._io.dataset import Dataset
+from .._io.responses import CityResponse
+from .._model.definition import Definition
+from .blas import blas_threads, pinned
+from .optional import require
+
+__all__ = ["BLOCKS_PER_THREAD", "ClusterRun", "block_bounds", "open_client", "uncertainty_dask"]
+
+FloatArray = NDArray[np.float64]
+#: Default blocks per worker thread: enough to even out unequal blocks, few enough that each
+#: block's fixed cost (compiling its pipelines, the units' leaves) stays small.
+BLOCKS_PER_THREAD = 4
+
+
+def block_bounds(count: int, blocks: int) -> list[tuple[int, int]]:
+    """Split ``count`` rows into ``min(blocks, count)`` runs of nearly equal length.
+
+    Examples
+    --------
+    >>> block_bounds(10, 3)
+    [(0, 3), (3, 6), (6, 10)]
+    """
+    parts = max(1, min(blocks, count))
+    return [(count * i // parts, count * (i + 1) // parts) for i in range(parts)]
+
+
+Batch = tuple[tuple[int, ...], FloatArray]
+"""One batch sent to a worker: its discrete choices and its replications' weights."""
+
+
+def _score_block(model: Model, batches: list[Batch], threads: int) -> list[FloatArray]:
+    """Run on a worker: each batch's scores (replications, units), BLAS on ``threads``."""
+    prepared: Prepared = {}
+    with pinned(threads):
+        return [model.score_batch(combo, weights, prepared) for combo, weights in batches]
+
+
+@attrs.frozen
+class ClusterRun:
+    """Scores replications on a cluster, block by block (an :data:`uncertainty.Runner`).
+
+    Each block is a run of :meth:`Model.batches`, the very batches ``Model.run`` scores.
+
+    Attributes
+    ----------
+    client : distributed.Client
+    blocks : int or None
+        Blocks of replications (default: :data:`BLOCKS_PER_THREAD` per worker thread; at
+        most one per batch).
+    """
+
+    client: Any
+    blocks: int | None = None
+
+    def __call__(
+        self, model: Model, replications: Replications, progress: Progress | None = None
+    ) -> FloatArray:
+        """Every replication's scores (replications, units), in the replications' order."""
+        distributed = require("distributed")
+        batches = model.batches(replications)
+        threads = sum(self.client.nthreads().values())
+        bounds = block_bounds(len(batches), self.blocks or BLOCKS_PER_THREAD * max(threads, 1))
+        remote = self.client.scatter(model, broadcast=True, hash=False)
+        blas = blas_threads()
+        futures = {}
+        for a, b in bounds:
+            block = [(combo, replications.weights[rows]) for combo, rows in batches[a:b]]
+            future = self.client.submit(_score_block, remote, block, blas, pure=False)
+            futures[future] = [rows for _, rows in batches[a:b]]
+        out = np.empty((len(replications), len(model.unit_ids)))
+        try:
+            for future, scores in distributed.as_completed(
+                futures, loop=self.client.loop, with_results=True
+            ):
+                for rows, batch_scores in zip(futures[future], scores, strict=True):
+                    out[rows] = batch_scores
+                if progress is not None:
+                    progress(sum(rows.size for rows in futures[future]))
+        finally:
+            self.client.cancel([remote, *futures])
+        return out
+
+
+@contextlib.contextmanager
+def open_client(
+    client: Any = None, scheduler: str | None = None, timeout: float = 30.0
+) -> Iterator[Any]:
+    """Yield ``client``; or a client of the scheduler at ``scheduler``; or, with neither, of a
+    local cluster (one process per core) started here. What is opened here is closed after.
+
+    Raises
+    ------
+    ScoringError
+        Both given, no answer from ``scheduler`` within ``timeout`` seconds, or no dask.
+    """
+    if client is not None and scheduler is not None:
+        raise ScoringError("client, scheduler: expected one of them (got both)")
+    if client is not None:
+        yield client
+        return
+    distributed = require("distributed")
+    if scheduler is None:
+        with (
+            distributed.LocalCluster(processes=True, dashboard_address=None) as cluster,
+            distributed.Client(cluster, set_as_default=False) as local,
+        ):
+            yield local
+        return
+    try:
+        remote = distributed.Client(scheduler, timeout=timeout, set_as_default=False)
+    except (OSError, TimeoutError, ValueError, TypeError) as error:
+        raise ScoringError(
+            f"scheduler: expected a Dask scheduler at {scheduler!r}, answering within "
+            f"{timeout:g} s (got {type(error).__name__}: {error})"
+        ) from None
+    with remote:
+        yield remote
+
+
+def uncertainty_dask(
+    definition: Definition | Plan,
+    data: Encoded | Dataset | Sequence[CityResponse],
+    factors: Sequence[Factor],
+    *,
+    reps: int = 1000,
+    seed: int | None = None,
+    target: str | None = None,
+    top: Sequence[int] = (1, 3, 10),
+    progress: bool | None = None,
+    client: Any = None,
+    scheduler: str | None = None,
+    blocks: int | None = None,
+    timeout: float = 30.0,
+) -> Uncertainty:
+    """:func:`icindex.uncertainty`, its replications scored across a ``dask.distributed`` cluster.
+
+    Parameters
+    ----------
+    definition, data, factors, reps, seed, target, top, progress
+        As :func:`icindex.uncertainty`; the result is equal to its result element for element
+        (scores, ranks, replications and the summary), for any cluster and any ``blocks``.
+    client : distributed.Client, optional
+        The cluster to use (left open).
+    scheduler : str, optional
+        Instead of ``client``: a scheduler's address, e.g. ``"tcp://host:8786"`` (the workers
+        need icindex installed). With neither, a ``LocalCluster`` runs for this call.
+    blocks : int >= 1, optional
+        Blocks of replications, each scored on one worker (default: 4 per worker thread; at
+        most one per batch of ``Model.batches``).
+    timeout : float, default 30
+        Seconds to wait for the scheduler at ``scheduler``.
+
+    Raises
+    ------
+    ScoringError
+        As :func:`icindex.uncertainty`; also for no answer from ``scheduler``, both ``client``
+        and ``scheduler``, a bad ``blocks``, or Dask not installed (``pip install
+        'icindex[dask]'``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import icindex
+    >>> from distributed import Client, LocalCluster
+    >>> icc = icindex.load_definition("icc")
+    >>> cities = icindex.synthetic_cities(icc, 20, seed=1)
+    >>> factors = [icindex.WeightNoise({2: 0.25})]
+    >>> with (
+    ...     LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster,
+    ...     Client(cluster) as client,
+    ... ):
+    ...     result = uncertainty_dask(icc, cities, factors, reps=50, seed=1, client=client)
+    >>> alone = icindex.uncertainty(icc, cities, factors, reps=50, seed=1)
+    >>> np.array_equal(result.scores, alone.scores)
+    True
+    """
+    if blocks is not None and (not isinstance(blocks, int) or blocks < 1):
+        raise ScoringError(f"blocks: expected an integer >= 1 (got {blocks!r})")
+    with open_client(client, scheduler, timeout) as active:
+        return analyse(
+            definition,
+            data,
+            factors,
+            reps=reps,
+            seed=seed,
+            target=target,
+            top=top,
+            progress=progress,
+            run=ClusterRun(active, blocks),
+        )
