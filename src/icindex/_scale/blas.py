@@ -41,33 +41,30 @@ def blas_threads() -> int:
 
 
 class BlasPin:
-    """Holds BLAS at one number of threads while any block of this process runs under it.
+    """Runs blocks with BLAS on a given number of threads, changing it only if it differs.
 
-    Blocks may run on several threads of one worker: the first to enter sets the number, the
-    last to leave restores the one before (a block asking for another number while others run
-    gets theirs).
+    Where it differs (a worker started with one BLAS thread, asked for the caller's number),
+    the blocks of this process run one at a time under a lock: OpenBLAS keeps one number per
+    process, and a change made on one thread does not reliably reach the others. Where it is
+    the same (the caller's own process; workers of a caller with one BLAS thread), blocks run
+    side by side and nothing is changed.
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._running = 0
-        self._limiter: Any = None
 
     @contextlib.contextmanager
     def __call__(self, threads: int) -> Iterator[None]:
         """Run the block inside with BLAS on ``threads`` threads."""
-        with self._lock:
-            if self._running == 0:
-                self._limiter = _controller().limit(limits=threads, user_api="blas")
-            self._running += 1
-        try:
+        if blas_threads() == threads:
             yield
-        finally:
-            with self._lock:
-                self._running -= 1
-                if self._running == 0:
-                    self._limiter.restore_original_limits()
-                    self._limiter = None
+            return
+        with self._lock:
+            limiter = _controller().limit(limits=threads, user_api="blas")
+            try:
+                yield
+            finally:
+                limiter.restore_original_limits()
 
 
 #: The process's pin: ``with pinned(threads): ...`` (see :class:`BlasPin`).

@@ -132,7 +132,7 @@ def open_client(
     distributed = require("distributed")
     if scheduler is None:
         with (
-            distributed.LocalCluster(processes=True, dashboard_address=None) as cluster,
+            distributed.LocalCluster(processes=True, dashboard_address=":0") as cluster,
             distributed.Client(cluster, set_as_default=False) as local,
         ):
             yield local
@@ -197,7 +197,7 @@ def uncertainty_dask(
     >>> cities = icindex.synthetic_cities(icc, 20, seed=1)
     >>> factors = [icindex.WeightNoise({2: 0.25})]
     >>> with (
-    ...     LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster,
+    ...     LocalCluster(n_workers=1, processes=False, dashboard_address=":0") as cluster,
     ...     Client(cluster) as client,
     ... ):
     ...     result = uncertainty_dask(icc, cities, factors, reps=50, seed=1, client=client)
