@@ -25,12 +25,20 @@ from .factors import Factor
 from .model import Model, Progress, Replications
 from .progress import progress_bar
 
-__all__ = ["SUMMARY_COLUMNS", "Runner", "Uncertainty", "analyse", "rank", "uncertainty"]
+__all__ = [
+    "SUMMARY_COLUMNS",
+    "Runner",
+    "Uncertainty",
+    "analyse",
+    "rank",
+    "score_and_rank",
+    "uncertainty",
+]
 
 FloatArray = NDArray[np.float64]
-#: Scores replications under a model, as ``Model.run`` does (the default); the Dask backend
-#: (``icindex._scale``) passes one that spreads them over a cluster.
-Runner = Callable[[Model, Replications, Progress | None], FloatArray]
+#: Scores and ranks replications under a model (:func:`score_and_rank`, the default); the Dask
+#: backend (``icindex._scale``) passes one that does both on a cluster's workers.
+Runner = Callable[[Model, Replications, Progress | None], tuple[FloatArray, FloatArray]]
 
 #: The per-unit columns of :meth:`Uncertainty.rows`, in order (``p_top{k}`` follow).
 SUMMARY_COLUMNS = (
@@ -60,6 +68,17 @@ def rank(scores: FloatArray) -> FloatArray:
     """
     ranks: FloatArray = stats.rankdata(-scores, method="min", axis=-1, nan_policy="omit")
     return ranks.astype(np.float64)
+
+
+def score_and_rank(
+    model: Model, replications: Replications, progress: Progress | None = None
+) -> tuple[FloatArray, FloatArray]:
+    """Every replication's scores (``Model.run``) and ranks (:func:`rank`), both (reps, units).
+
+    A replication's ranks depend on its own scores only, so they can be computed block by block.
+    """
+    scores = model.run(replications, progress)
+    return scores, rank(scores)
 
 
 def _quiet(function, array: FloatArray, *args: object) -> FloatArray:  # type: ignore[no-untyped-def]
@@ -125,10 +144,10 @@ class Uncertainty:
         run: Runner | None = None,
     ) -> Uncertainty:
         """Score the replications at ``points`` (reps, dimensions) of the unit cube (with
-        ``run``, default ``Model.run``; the nominal pipeline is always scored here)."""
+        ``run``, default :func:`score_and_rank`; the nominal pipeline is always scored here)."""
         replications = model.parameters(points)
         nominal = model.run(model.nominal())[0]
-        scores = (run or Model.run)(model, replications, progress)
+        scores, ranks = (run or score_and_rank)(model, replications, progress)
         names = model.data.unit_names if isinstance(model.data, Dataset) else model.unit_ids
         return cls(
             unit_ids=model.unit_ids,
@@ -138,7 +157,7 @@ class Uncertainty:
             nominal_scores=nominal,
             nominal_ranks=rank(nominal),
             scores=scores,
-            ranks=rank(scores),
+            ranks=ranks,
             replications=replications,
             choice_names=tuple(model.factors[i].name for i in model.discrete),
             labels=model.labels,

@@ -4,11 +4,12 @@
 maps them to parameters, exactly as :func:`icindex.uncertainty` does. ``Model.run`` scores the
 replications in batches (``Model.batches``: those sharing the same discrete choices, in runs
 that fit the memory budget); here runs of those very batches form blocks, each block is scored
-on a worker with ``Model.score_batch`` (the model, which holds the units' data, is scattered to
-every worker once) and each batch's scores are written back at its rows. A batch is scored
-alone, from its own parameters, and each block runs with the calling process's number of BLAS
-threads (:mod:`.blas`): so every score is computed as ``icindex.uncertainty`` computes it, and
-the result is the same element for element.
+(``Model.score_batch``) and ranked on a worker (the model, which holds the units' data, is
+scattered to every worker once), and each batch's scores and ranks are written back at its
+rows. A batch is scored alone, from its own parameters, a replication is ranked among the units
+from its own scores only, and each block runs with the calling process's number of BLAS threads
+(:mod:`.blas`): so every number is computed as ``icindex.uncertainty`` computes it, and the
+result is the same element for element.
 
 ``distributed`` is imported inside the functions (:func:`.optional.require`).
 """
@@ -25,7 +26,7 @@ from numpy.typing import NDArray
 
 from .._analysis.factors import Factor
 from .._analysis.model import Model, Prepared, Progress, Replications
-from .._analysis.uncertainty import Uncertainty, analyse
+from .._analysis.uncertainty import Uncertainty, analyse, rank
 from .._engine.encoding import Encoded
 from .._engine.plan import Plan
 from .._errors import ScoringError
@@ -59,11 +60,18 @@ Batch = tuple[tuple[int, ...], FloatArray]
 """One batch sent to a worker: its discrete choices and its replications' weights."""
 
 
-def _score_block(model: Model, batches: list[Batch], threads: int) -> list[FloatArray]:
-    """Run on a worker: each batch's scores (replications, units), BLAS on ``threads``."""
+def _score_block(
+    model: Model, batches: list[Batch], threads: int
+) -> list[tuple[FloatArray, FloatArray]]:
+    """Run on a worker: each batch's scores and ranks (replications, units), BLAS on
+    ``threads`` (ranks are per replication: ranking here spares the caller that work)."""
     prepared: Prepared = {}
+    scored = []
     with pinned(threads):
-        return [model.score_batch(combo, weights, prepared) for combo, weights in batches]
+        for combo, weights in batches:
+            scores = model.score_batch(combo, weights, prepared)
+            scored.append((scores, rank(scores)))
+    return scored
 
 
 @attrs.frozen
@@ -85,8 +93,8 @@ class ClusterRun:
 
     def __call__(
         self, model: Model, replications: Replications, progress: Progress | None = None
-    ) -> FloatArray:
-        """Every replication's scores (replications, units), in the replications' order."""
+    ) -> tuple[FloatArray, FloatArray]:
+        """Every replication's scores and ranks (replications, units), in their order."""
         distributed = require("distributed")
         batches = model.batches(replications)
         threads = sum(self.client.nthreads().values())
@@ -98,18 +106,19 @@ class ClusterRun:
             block = [(combo, replications.weights[rows]) for combo, rows in batches[a:b]]
             future = self.client.submit(_score_block, remote, block, blas, pure=False)
             futures[future] = [rows for _, rows in batches[a:b]]
-        out = np.empty((len(replications), len(model.unit_ids)))
+        scores = np.empty((len(replications), len(model.unit_ids)))
+        ranks = np.empty_like(scores)
         try:
-            for future, scores in distributed.as_completed(
+            for future, block in distributed.as_completed(
                 futures, loop=self.client.loop, with_results=True
             ):
-                for rows, batch_scores in zip(futures[future], scores, strict=True):
-                    out[rows] = batch_scores
+                for rows, (batch_scores, batch_ranks) in zip(futures[future], block, strict=True):
+                    scores[rows], ranks[rows] = batch_scores, batch_ranks
                 if progress is not None:
                     progress(sum(rows.size for rows in futures[future]))
         finally:
             self.client.cancel([remote, *futures])
-        return out
+        return scores, ranks
 
 
 @contextlib.contextmanager
