@@ -36,12 +36,24 @@ from .._model.definition import Definition
 from .blas import blas_threads, pinned
 from .optional import require
 
-__all__ = ["BLOCKS_PER_THREAD", "ClusterRun", "block_bounds", "open_client", "uncertainty_dask"]
+__all__ = [
+    "BLOCKS_PER_THREAD",
+    "LOCAL_WORKER_CONFIG",
+    "ClusterRun",
+    "block_bounds",
+    "open_client",
+    "uncertainty_dask",
+]
 
 FloatArray = NDArray[np.float64]
 #: Default blocks per worker thread: enough to even out unequal blocks, few enough that each
 #: block's fixed cost (compiling its pipelines, the units' leaves) stays small.
 BLOCKS_PER_THREAD = 4
+#: Dask configuration for the local cluster started here. Dask's nannies start workers with
+#: ``MALLOC_TRIM_THRESHOLD_=65536``, which stops glibc from keeping freed memory for reuse: the
+#: engine's work arrays are then mapped afresh every batch, and a worker scores about half as
+#: fast (benchmarks/README.md). A cluster that lives for one call has no use for it.
+LOCAL_WORKER_CONFIG = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
 
 
 def block_bounds(count: int, blocks: int) -> list[tuple[int, int]]:
@@ -141,6 +153,7 @@ def open_client(
     distributed = require("distributed")
     if scheduler is None:
         with (
+            require("dask").config.set(LOCAL_WORKER_CONFIG),
             distributed.LocalCluster(processes=True, dashboard_address=":0") as cluster,
             distributed.Client(cluster, set_as_default=False) as local,
         ):
