@@ -30,8 +30,9 @@ from benchmarks.timing import best_of
 import icindex
 from icindex._scale.blas import blas_threads
 from icindex._scale.dask_backend import encoded_to_dask, score_dask
-from icindex._scale.dask_cluster import uncertainty_dask
+from icindex._scale.dask_cluster import LOCAL_WORKER_CONFIG, uncertainty_dask
 
+dask = pytest.importorskip("dask")
 da = pytest.importorskip("dask.array")
 distributed = pytest.importorskip("distributed")
 threadpoolctl = pytest.importorskip("threadpoolctl")
@@ -58,6 +59,7 @@ def factors() -> list[icindex.Factor]:
 def on_cluster(icc, cities, workers: int, expected: icindex.Uncertainty) -> float:
     """Seconds for ``REPS`` replications on ``workers`` processes, after checking the result."""
     with (
+        dask.config.set(LOCAL_WORKER_CONFIG),  # as uncertainty_dask's own local cluster
         distributed.LocalCluster(
             n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
         ) as cluster,

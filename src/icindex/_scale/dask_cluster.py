@@ -46,6 +46,7 @@ __all__ = [
 ]
 
 FloatArray = NDArray[np.float64]
+Index = NDArray[np.intp]
 #: Default blocks per worker thread: enough to even out unequal blocks, few enough that each
 #: block's fixed cost (compiling its pipelines, the units' leaves) stays small.
 BLOCKS_PER_THREAD = 4
@@ -74,15 +75,17 @@ Batch = tuple[tuple[int, ...], FloatArray]
 
 def _score_block(
     model: Model, batches: list[Batch], threads: int
-) -> list[tuple[FloatArray, FloatArray]]:
+) -> list[tuple[FloatArray, NDArray[np.floating]]]:
     """Run on a worker: each batch's scores and ranks (replications, units), BLAS on
-    ``threads`` (ranks are per replication: ranking here spares the caller that work)."""
+    ``threads``. Ranking here spares the caller that work (a replication's ranks need its own
+    scores only); ranks, whole numbers below 2**24, travel as float32, exactly."""
     prepared: Prepared = {}
-    scored = []
+    scored: list[tuple[FloatArray, NDArray[np.floating]]] = []
     with pinned(threads):
         for combo, weights in batches:
             scores = model.score_batch(combo, weights, prepared)
-            scored.append((scores, rank(scores)))
+            ranks = rank(scores)
+            scored.append((scores, ranks.astype(np.float32) if ranks.shape[1] < 2**24 else ranks))
     return scored
 
 
@@ -108,16 +111,7 @@ class ClusterRun:
     ) -> tuple[FloatArray, FloatArray]:
         """Every replication's scores and ranks (replications, units), in their order."""
         distributed = require("distributed")
-        batches = model.batches(replications)
-        threads = sum(self.client.nthreads().values())
-        bounds = block_bounds(len(batches), self.blocks or BLOCKS_PER_THREAD * max(threads, 1))
-        remote = self.client.scatter(model, broadcast=True, hash=False)
-        blas = blas_threads()
-        futures = {}
-        for a, b in bounds:
-            block = [(combo, replications.weights[rows]) for combo, rows in batches[a:b]]
-            future = self.client.submit(_score_block, remote, block, blas, pure=False)
-            futures[future] = [rows for _, rows in batches[a:b]]
+        scattered, futures = self._submit(model, replications)
         scores = np.empty((len(replications), len(model.unit_ids)))
         ranks = np.empty_like(scores)
         try:
@@ -129,8 +123,32 @@ class ClusterRun:
                 if progress is not None:
                     progress(sum(rows.size for rows in futures[future]))
         finally:
-            self.client.cancel([remote, *futures])
+            self.client.cancel([*scattered, *futures])
         return scores, ranks
+
+    def _submit(
+        self, model: Model, replications: Replications
+    ) -> tuple[list[Any], dict[Any, list[Index]]]:
+        """Send the model to every worker and each block's weights to one; submit the blocks.
+
+        Returns the data sent (futures) and each block's future with the rows of its batches.
+        """
+        batches = model.batches(replications)
+        threads = sum(self.client.nthreads().values())
+        bounds = block_bounds(len(batches), self.blocks or BLOCKS_PER_THREAD * max(threads, 1))
+        remote = self.client.scatter(model, broadcast=True, hash=False)
+        parts = [
+            [(combo, replications.weights[rows]) for combo, rows in batches[a:b]] for a, b in bounds
+        ]
+        sent = self.client.scatter(parts, hash=False)  # straight to the workers, not in a graph
+        blas = blas_threads()
+        futures = {
+            self.client.submit(_score_block, remote, part, blas, pure=False): [
+                rows for _, rows in batches[a:b]
+            ]
+            for part, (a, b) in zip(sent, bounds, strict=True)
+        }
+        return [remote, *sent], futures
 
 
 @contextlib.contextmanager
