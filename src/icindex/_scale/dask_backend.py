@@ -3,12 +3,11 @@
 :func:`score_dask` takes :class:`icindex.Encoded`'s three arrays as Dask arrays chunked by rows
 and returns lazy arrays of the stored result columns (:class:`DaskScores`); each block becomes an
 ``Encoded`` scored by :func:`icindex.score`, with the calling process's number of BLAS threads
-(:mod:`.blas`). The engine scores cities in chunks of
-``plan.chunk_rows()`` rows from the first, and a matrix product may round a row's last bit
-differently when it has another number of rows (BLAS picks its kernel by shape), so the block
-boundaries are moved to the nearest multiple of that chunk (:func:`aligned_chunks`): every city
-is then scored in the very chunk ``score`` puts it in, and the results are equal element for
-element, not only to rounding (``docs/scale.md``).
+(:mod:`.blas`). The engine scores cities in chunks of ``plan.chunk_rows()`` rows from the first,
+and a matrix product may round a row's last bit differently when it has another number of rows
+(BLAS picks its kernel by shape), so the block boundaries are moved to the nearest multiple of
+that chunk (:func:`aligned_chunks`): every city is then scored in the very chunk ``score`` puts
+it in, and the results are equal element for element, not only to rounding (``docs/scale.md``).
 
 Dask is imported inside the functions: without it they raise a :class:`ScoringError` that names
 ``pip install 'icindex[dask]'``.
@@ -176,8 +175,8 @@ def score_dask(
     Raises
     ------
     ScoringError
-        A composite index, arrays of another shape or dtype, row chunks that differ or are
-        unknown, or Dask not installed.
+        A composite index; arrays of another shape or dtype; unequal or unknown row chunks;
+        no Dask.
 
     Examples
     --------
@@ -201,12 +200,17 @@ def score_dask(
     ids = None if city_ids is None else np.asarray(city_ids, dtype=str)
     if ids is not None and ids.shape != (codes.shape[0],):
         raise ScoringError(f"city_ids: expected shape ({codes.shape[0]},) (got {ids.shape})")
-    states = len(POLICY_FILLS[plan.options.missing]) + 1
-    stacked = da.blockwise(
+    stacked = _stacked(da, plan, layout, arrays)
+    return DaskScores(plan, ids, *(stacked[state] for state in range(stacked.shape[0])))
+
+
+def _stacked(da: ModuleType, plan: Plan, layout: Layout, arrays: list[Any]) -> Any:
+    """The graph: a (states, n, columns) array, each row block scored by :func:`_score_block`."""
+    return da.blockwise(
         _score_block,
         "sio",
         *itertools.chain.from_iterable(zip(arrays, ("ia", "ib", "ic"), strict=True)),
-        new_axes={"s": states, "o": len(plan.ids)},
+        new_axes={"s": len(POLICY_FILLS[plan.options.missing]) + 1, "o": len(plan.ids)},
         concatenate=True,
         dtype=np.float64,
         meta=np.empty((0, 0, 0)),
@@ -214,7 +218,6 @@ def score_dask(
         layout=layout,
         threads=blas_threads(),
     )
-    return DaskScores(plan, ids, *(stacked[state] for state in range(states)))
 
 
 def _aligned(plan: Plan, layout: Layout, da: ModuleType, arrays: dict[str, Any]) -> list[Any]:

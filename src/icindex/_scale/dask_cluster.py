@@ -188,6 +188,11 @@ def open_client(
         yield remote
 
 
+def _check_blocks(blocks: int | None) -> None:
+    if blocks is not None and (not isinstance(blocks, int) or blocks < 1):
+        raise ScoringError(f"blocks: expected an integer >= 1 (got {blocks!r})")
+
+
 def uncertainty_dask(
     definition: Definition | Plan,
     data: Encoded | Dataset | Sequence[CityResponse],
@@ -208,45 +213,32 @@ def uncertainty_dask(
     Parameters
     ----------
     definition, data, factors, reps, seed, target, top, progress
-        As :func:`icindex.uncertainty`; the result is equal to its result element for element
-        (scores, ranks, replications and the summary), for any cluster and any ``blocks``.
-    client : distributed.Client, optional
-        The cluster to use (left open).
-    scheduler : str, optional
-        Instead of ``client``: a scheduler's address, e.g. ``"tcp://host:8786"`` (the workers
-        need icindex installed). With neither, a ``LocalCluster`` runs for this call.
+        As :func:`icindex.uncertainty`, whose result this equals element for element, given the
+        same numpy and BLAS on the workers (``docs/scale.md``).
+    client, scheduler : distributed.Client or str, optional
+        The cluster to use (left open), or its scheduler's address, e.g. ``"tcp://host:8786"``,
+        answering within ``timeout`` seconds; neither: a ``LocalCluster`` for the call.
     blocks : int >= 1, optional
-        Blocks of replications, each scored on one worker (default: 4 per worker thread; at
-        most one per batch of ``Model.batches``).
-    timeout : float, default 30
-        Seconds to wait for the scheduler at ``scheduler``.
+        Blocks of replications, each scored on one worker (default: 4 per worker thread).
 
     Raises
     ------
     ScoringError
-        As :func:`icindex.uncertainty`; also for no answer from ``scheduler``, both ``client``
-        and ``scheduler``, a bad ``blocks``, or Dask not installed (``pip install
-        'icindex[dask]'``).
+        As :func:`icindex.uncertainty`; a silent ``scheduler``; no Dask (``icindex[dask]``).
 
     Examples
     --------
-    >>> import numpy as np
     >>> import icindex
-    >>> from distributed import Client, LocalCluster
+    >>> from distributed import LocalCluster
     >>> icc = icindex.load_definition("icc")
-    >>> cities = icindex.synthetic_cities(icc, 20, seed=1)
-    >>> factors = [icindex.WeightNoise({2: 0.25})]
-    >>> with (
-    ...     LocalCluster(n_workers=1, processes=False, dashboard_address=":0") as cluster,
-    ...     Client(cluster) as client,
-    ... ):
-    ...     result = uncertainty_dask(icc, cities, factors, reps=50, seed=1, client=client)
-    >>> alone = icindex.uncertainty(icc, cities, factors, reps=50, seed=1)
-    >>> np.array_equal(result.scores, alone.scores)
+    >>> cities, factors = icindex.synthetic_cities(icc, 20, seed=1), [icindex.WeightNoise({2: 0.3})]
+    >>> with LocalCluster(n_workers=1, processes=False, dashboard_address=":0") as cluster:
+    ...     address = cluster.scheduler_address
+    ...     result = uncertainty_dask(icc, cities, factors, reps=50, seed=1, scheduler=address)
+    >>> result == icindex.uncertainty(icc, cities, factors, reps=50, seed=1)
     True
     """
-    if blocks is not None and (not isinstance(blocks, int) or blocks < 1):
-        raise ScoringError(f"blocks: expected an integer >= 1 (got {blocks!r})")
+    _check_blocks(blocks)
     with open_client(client, scheduler, timeout) as active:
         return analyse(
             definition,
