@@ -22,12 +22,15 @@ Sizes: ``ICINDEX_BENCH_DASK_REPS`` (default 20,000) and ``ICINDEX_BENCH_DASK_SIZ
 from __future__ import annotations
 
 import os
+import time
 
 import numpy as np
 import pytest
 from benchmarks.timing import best_of
 
 import icindex
+from icindex._analysis.model import Model, Replications
+from icindex._analysis.uncertainty import score_and_rank
 from icindex._scale.blas import blas_threads
 from icindex._scale.dask_backend import encoded_to_dask, score_dask
 from icindex._scale.dask_cluster import LOCAL_WORKER_CONFIG, uncertainty_dask
@@ -56,8 +59,39 @@ def factors() -> list[icindex.Factor]:
     return [icindex.WeightNoise({2: 0.25}), icindex.Aggregation(("amean", "gmean"), levels=(3,))]
 
 
-def on_cluster(icc, cities, workers: int, expected: icindex.Uncertainty) -> float:
-    """Seconds for ``REPS`` replications on ``workers`` processes, after checking the result."""
+def engine_seconds(model: Model, replications: Replications) -> float:
+    """Run on a worker: seconds to score and rank ``replications``, nothing sent or received
+    (in pieces of 2,500, about the size of the backend's blocks of 10^5 on 2 workers)."""
+    start = time.perf_counter()
+    for rows in np.array_split(np.arange(len(replications)), -(-len(replications) // 2500)):
+        piece = Replications(
+            replications.u[rows], replications.weights[rows], replications.choices[rows]
+        )
+        score_and_rank(model, piece)
+    return time.perf_counter() - start
+
+
+def engine_alone(client, model: Model, replications: Replications) -> float:
+    """Seconds for the workers to score the replications side by side without Dask's part:
+    each worker its share, sent beforehand, timed on the worker (the machine's ceiling)."""
+    workers = list(client.scheduler_info()["workers"])
+    shares = np.array_split(np.arange(len(replications)), len(workers))
+    parts = [
+        Replications(replications.u[rows], replications.weights[rows], replications.choices[rows])
+        for rows in shares
+    ]
+    sent = [client.scatter(part, workers=[w]) for part, w in zip(parts, workers, strict=True)]
+    remote = client.scatter(model, broadcast=True)
+    futures = [
+        client.submit(engine_seconds, remote, part, workers=[w], pure=False)
+        for part, w in zip(sent, workers, strict=True)
+    ]
+    return max(client.gather(futures))
+
+
+def on_cluster(icc, cities, workers: int, expected: icindex.Uncertainty) -> tuple[float, float]:
+    """Seconds for ``REPS`` replications on ``workers`` processes (after checking the result),
+    and for the engine alone on the same workers."""
     with (
         dask.config.set(LOCAL_WORKER_CONFIG),  # as uncertainty_dask's own local cluster
         distributed.LocalCluster(
@@ -74,7 +108,9 @@ def on_cluster(icc, cities, workers: int, expected: icindex.Uncertainty) -> floa
         result = run()
         np.testing.assert_array_equal(result.scores, expected.scores)
         assert result == expected
-        return best_of(run, repeat=2)
+        model, replications = expected.model, expected.replications
+        engine_s = min(engine_alone(client, model, replications) for _ in range(2))
+        return best_of(run, repeat=2), engine_s
 
 
 def test_uncertainty_on_one_and_two_workers(benchmark, icc, cities):
@@ -87,16 +123,19 @@ def test_uncertainty_on_one_and_two_workers(benchmark, icc, cities):
     with threadpoolctl.threadpool_limits(limits=1, user_api="blas"):
         expected = here()
         alone_s = best_of(here, repeat=2)
-        one_s = on_cluster(icc, cities, 1, expected)
-        two_s = on_cluster(icc, cities, 2, expected)
-    pinned_s = on_cluster(icc, cities, 2, here())  # the workers get this process's BLAS threads
+        one_s, one_engine_s = on_cluster(icc, cities, 1, expected)
+        two_s, two_engine_s = on_cluster(icc, cities, 2, expected)
+    pinned_s, _ = on_cluster(icc, cities, 2, here())  # the workers get this process's threads
     benchmark.extra_info.update(reps=REPS, here_s=alone_s, one_s=one_s, two_s=two_s)
     print(
         f"\n{REPS:,} replications x 1,000 ICC cities, replications/s: in process "
         f"{REPS / alone_s:,.0f}; 1 worker {REPS / one_s:,.0f}; 2 workers {REPS / two_s:,.0f}: "
         f"{one_s / two_s:.2f}x one worker (target >= 1.6x at 10^5), {alone_s / two_s:.2f}x "
-        f"in process. With this process's {default_threads} BLAS threads given to 2 workers: "
-        f"{REPS / pinned_s:,.0f}/s ({pinned_s / two_s:.1f}x slower)"
+        f"in process. The engine alone on the workers, nothing sent: 2 workers "
+        f"{one_engine_s / two_engine_s:.2f}x one (this machine's ceiling); Dask's part "
+        f"{one_s - one_engine_s:.2f} s of {one_s:.2f} s on 1 worker. With this process's "
+        f"{default_threads} BLAS threads given to 2 workers: {REPS / pinned_s:,.0f}/s "
+        f"({pinned_s / two_s:.1f}x slower)"
     )
     benchmark.pedantic(here, rounds=1)
 

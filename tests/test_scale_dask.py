@@ -7,6 +7,7 @@ Scoring over Dask arrays runs in this process (threads); the uncertainty tests s
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 from pathlib import Path
 
@@ -110,6 +111,20 @@ def test_score_dask_builds_a_graph_and_scores_nothing_until_computed(icc, monkey
     assert lazy.values.chunks[0] == (20, 20, 5)  # 20-row chunks on multiples of 10
     lazy.compute()
     assert len(calls) == 3
+
+
+@pytest.mark.slow
+def test_importing_icindex_and_the_backend_imports_no_dask():
+    """icindex, the backend's modules and the CLI import without Dask (it loads when used)."""
+    code = (
+        "import sys, icindex, icindex._scale.dask_backend, icindex._scale.dask_cluster, "
+        "icindex._cli.scale, icindex._cli.main; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('dask', 'distributed', 'threadpoolctl')))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
 
 
 def test_aligned_chunks_move_boundaries_to_multiples_of_the_engine_chunk():
