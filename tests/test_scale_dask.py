@@ -249,6 +249,17 @@ def test_a_bad_scheduler_address_fails_quickly_with_a_clear_error(icc):
         )
 
 
+def test_cli_with_a_silent_scheduler_exits_1_naming_it(monkeypatch, capsys):
+    """`uncertainty --backend dask --scheduler ADDRESS` with nothing there: exit 1, its address."""
+    monkeypatch.setattr(cli_scale, "SCHEDULER_TIMEOUT", 1.0)
+    argv = ["uncertainty", *COINR, "--weights-noise", "2=0.25", "--reps", "5"]
+    assert main([*argv, "--backend", "dask", "--scheduler", "tcp://127.0.0.1:9"]) == 1
+    last = capsys.readouterr().err.splitlines()[-1]
+    assert last.startswith(
+        "icindex: error: scheduler: expected a Dask scheduler at 'tcp://127.0.0.1:9'"
+    )
+
+
 def test_client_and_scheduler_together_are_refused(icc, cluster):
     """Giving both a client and a scheduler address is a ScoringError."""
     cities = icindex.synthetic_cities(icc, 5, seed=1)

@@ -29,6 +29,7 @@ from .._scale.dask_cluster import open_client, uncertainty_dask
 __all__ = [
     "BACKENDS",
     "CHUNK_ROWS",
+    "SCHEDULER_TIMEOUT",
     "add_backend_options",
     "check_answers",
     "score_with_backend",
@@ -38,6 +39,8 @@ __all__ = [
 BACKENDS = ("numpy", "dask")
 #: Rows per Dask chunk when ``score`` runs on Dask (moved to multiples of the engine's chunk).
 CHUNK_ROWS = 100_000
+#: Seconds ``--scheduler`` has to answer.
+SCHEDULER_TIMEOUT = 10.0
 
 
 def add_backend_options(parser: argparse.ArgumentParser) -> None:
@@ -53,8 +56,9 @@ def add_backend_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--scheduler",
         metavar="ADDRESS",
-        help="with --backend dask: a dask.distributed scheduler, e.g. tcp://host:8786 "
-        "(default: score uses threads here, uncertainty a local cluster started for the run)",
+        help="with --backend dask: a dask.distributed scheduler, e.g. tcp://host:8786, answering "
+        f"within {SCHEDULER_TIMEOUT:g} s (default: score uses threads here, uncertainty a local "
+        "cluster started for the run)",
     )
 
 
@@ -99,7 +103,7 @@ def score_with_backend(
     if scheduler is None:
         scores = lazy.compute(scheduler="threads")
     else:
-        with open_client(scheduler=scheduler) as client:
+        with open_client(scheduler=scheduler, timeout=SCHEDULER_TIMEOUT) as client:
             scores = lazy.compute(scheduler=client)
     return attrs.evolve(scores, city_names=tuple(city.name for city in cities))
 
@@ -117,4 +121,5 @@ def uncertainty_with_backend(
     }
     if _backend(args) == "numpy":
         return uncertainty(plan, units, factors, **options)
+    options["timeout"] = SCHEDULER_TIMEOUT
     return uncertainty_dask(plan, units, factors, scheduler=args.scheduler, **options)
