@@ -132,14 +132,8 @@ def test_results_do_not_depend_on_the_chunk_size(icc, icc_cities):
     small_plan = icindex.compile(icc, memory=2**16)
     small = icindex.uncertainty(small_plan, icc_cities, factors, reps=40, seed=5)
     model = Model.of(small_plan, icc_cities, factors)
-    assert model.batch_size(small_plan, _leaves(small_plan, icc_cities)) < 40
+    assert model.batch_size(small_plan) < 40
     np.testing.assert_allclose(small.scores, big.scores, rtol=1e-12, atol=1e-12, equal_nan=True)
-
-
-def _leaves(plan, cities):
-    from icindex._engine.score import unit_leaves
-
-    return unit_leaves(plan, cities)
 
 
 def test_replication_order_does_not_change_a_replication(icc, icc_cities):

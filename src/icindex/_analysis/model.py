@@ -5,7 +5,10 @@ replication's coordinates to its parameters (:class:`Replications`: a row of wei
 index of each discrete choice), then scores all replications that share the same pipeline as one
 batch of weight sets through the tree engine, chunked by the plan's memory budget. A
 replication's scores depend on its own parameters only, so results do not depend on the chunk
-size, nor on which other replications are scored with it.
+size, nor on which other replications are scored with it, up to rounding: a batch's matrix
+products may round a score's last bit differently in a batch of other replications. So that
+another process can reproduce :meth:`Model.run` bit for bit, the batches are explicit
+(:meth:`Model.batches`) and each is scored alone (:meth:`Model.score_batch`).
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ __all__ = ["Model", "Progress", "Replications"]
 FloatArray = NDArray[np.float64]
 Index = NDArray[np.intp]
 Progress = Callable[[int], object]
+#: Each combination of discrete choices' plan and leaves, computed once (``Model.score_batch``).
+Prepared = dict[tuple[int, ...], tuple[Plan, Leaves]]
 
 
 @attrs.frozen
@@ -186,28 +191,50 @@ class Model:
         return plan.with_weights(rows)
 
     def run(self, replications: Replications, progress: Progress | None = None) -> FloatArray:
-        """Score every replication: the target of every unit, shape (r, units)."""
-        r = len(replications)
-        out = np.empty((r, len(self.unit_ids)))
-        combos, which = np.unique(replications.choices, axis=0, return_inverse=True)
-        column, zeroed = self.target_column()
-        weights = np.array(replications.weights)
-        weights[:, zeroed] = 0.0
-        for c, combo in enumerate(combos):
-            plan = self.pipeline(combo.tolist())
-            leaves = unit_leaves(plan, self.data)
-            members = np.flatnonzero(np.ravel(which) == c)
-            step = self.batch_size(plan, leaves)
-            for start in range(0, members.size, step):
-                rows = members[start : start + step]
-                out[rows] = self._score(plan, leaves, weights[rows], column)
-                if progress is not None:
-                    progress(rows.size)
+        """Score every replication: the target of every unit, shape (r, units), batch by batch."""
+        out = np.empty((len(replications), len(self.unit_ids)))
+        prepared: Prepared = {}
+        for combo, rows in self.batches(replications):
+            out[rows] = self.score_batch(combo, replications.weights[rows], prepared)
+            if progress is not None:
+                progress(rows.size)
         return out
 
-    def batch_size(self, plan: Plan, leaves: Leaves) -> int:
+    def batches(self, replications: Replications) -> list[tuple[tuple[int, ...], Index]]:
+        """How :meth:`run` splits the replications: (discrete choices, rows) per batch.
+
+        The replications sharing the same choices, in order, in runs of :meth:`batch_size`.
+        """
+        combos, which = np.unique(replications.choices, axis=0, return_inverse=True)
+        step = self.batch_size(self.plan)  # the factors change methods and options, not sizes
+        batches = []
+        for c, combo in enumerate(combos.tolist()):
+            members = np.flatnonzero(np.ravel(which) == c)
+            for start in range(0, members.size, step):
+                batches.append((tuple(combo), members[start : start + step]))
+        return batches
+
+    def score_batch(
+        self, combo: Sequence[int], weights: FloatArray, prepared: Prepared | None = None
+    ) -> FloatArray:
+        """The scores (replications, units) of one batch: choices ``combo``, rows of weights.
+
+        ``prepared`` keeps each combination's plan and leaves between calls.
+        """
+        prepared = {} if prepared is None else prepared
+        key = tuple(int(choice) for choice in combo)
+        if key not in prepared:
+            plan = self.pipeline(key)
+            prepared[key] = (plan, unit_leaves(plan, self.data))
+        plan, leaves = prepared[key]
+        column, zeroed = self.target_column()
+        weights = np.array(weights, dtype=np.float64)
+        weights[:, zeroed] = 0.0
+        return self._score(plan, leaves, weights, column)
+
+    def batch_size(self, plan: Plan) -> int:
         """Replications per batch: their work arrays fit the plan's memory budget."""
-        n, k = leaves.values.shape
+        n, k = len(self.unit_ids), len(plan.tree.leaf_ids)
         tree = plan.tree
         per_set = 8 * (2 * n * len(tree.ids) + 2 * k * len(tree.ids))
         return max(1, int(plan.options.memory // per_set))

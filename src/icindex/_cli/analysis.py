@@ -27,13 +27,12 @@ from .._analysis.factors import (
     WeightNoise,
 )
 from .._analysis.sensitivity import sensitivity
-from .._analysis.uncertainty import uncertainty
 from .._engine.plan import Plan, compile
 from .._errors import ScoringError
 from .._io.coinr import read_coinr
 from .._io.responses import read_responses
 from .._model.loader import load_definition
-from . import composite
+from . import composite, scale
 
 __all__ = ["COMMANDS", "add_parsers", "write_rows"]
 
@@ -235,6 +234,7 @@ def add_parsers(commands: Any, inputs: Callable[[argparse.ArgumentParser], None]
         help="also write every replication's choices and weights to FILE (CSV)",
     )
     run.add_argument("--plot", type=Path, metavar="FILE", help="rank bands (PNG/SVG, matplotlib)")
+    scale.add_backend_options(run)
 
     sens = commands.add_parser("sensitivity", help="Sobol indices of the factors")
     sens.description = (
@@ -263,15 +263,7 @@ def add_parsers(commands: Any, inputs: Callable[[argparse.ArgumentParser], None]
 
 def _uncertainty(args: argparse.Namespace) -> int:
     plan, units = analysis_inputs(args)
-    result = uncertainty(
-        plan,
-        units,
-        factors_of(args),
-        reps=args.reps,
-        seed=args.seed,
-        target=args.target,
-        top=args.top,
-    )
+    result = scale.uncertainty_with_backend(args, plan, units, factors_of(args))
     _emit(write_rows(result.rows(), args.format, args.out), args.out)
     if args.parameters is not None:
         write_rows(result.parameters(), "csv", args.parameters)
