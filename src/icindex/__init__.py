@@ -69,6 +69,8 @@ from ._report.sample_io import load_sample, save_sample
 from ._results.export import EXPORTERS
 from ._results.scores import Scores
 from ._results.stream_write import StreamSummary, score_stream
+from ._scale.dask_backend import DaskScores, encoded_to_dask, score_dask
+from ._scale.dask_cluster import uncertainty_dask
 
 __version__ = "0.1.0"
 
@@ -83,6 +85,7 @@ __all__ = [
     "Chunk",
     "CityResponse",
     "Comparison",
+    "DaskScores",
     "Dataset",
     "Definition",
     "DefinitionError",
@@ -125,6 +128,7 @@ __all__ = [
     "compile",
     "effective_weights",
     "encode",
+    "encoded_to_dask",
     "find_definition",
     "impute",
     "iter_encoded",
@@ -143,6 +147,7 @@ __all__ = [
     "save_sample",
     "score",
     "score_composite",
+    "score_dask",
     "score_stream",
     "sensitivity",
     "sobol",
@@ -151,6 +156,7 @@ __all__ = [
     "synthetic_cities",
     "synthetic_sample",
     "uncertainty",
+    "uncertainty_dask",
     "validate_paths",
     "write_city_toml",
     "write_coinr",

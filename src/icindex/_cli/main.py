@@ -22,7 +22,7 @@ from .._model.loader import bundled_definitions, load_definition, shipped_folder
 from .._report.compare import compare as compare_city
 from .._report.sample import Sample
 from .._results.export import EXPORTERS
-from . import advise, analysis, compare, composite, report, synth
+from . import advise, analysis, compare, composite, report, scale, stream, synth
 
 __all__ = ["main"]
 
@@ -87,12 +87,11 @@ def _parser() -> argparse.ArgumentParser:
         "a composite index of numeric indicators given as a COINr project's iData and iMeta."
     )
     _inputs(run, aggregate=True)
-    from . import stream  # (lead: may join the imports at the top)
-
     formats = (*FORMATS, *stream.STREAM_ONLY_FORMATS)
     run.add_argument("--format", choices=formats, default="table", help="output (default: table)")
     run.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of stdout")
     stream.add_options(run)
+    scale.add_backend_options(run)
 
     check = commands.add_parser("validate", help="check definition files, listing every problem")
     check.description = "Validate definitions (folders with index.toml, or TOML files)."
@@ -147,19 +146,18 @@ def _demo_sample(definition: Definition, cities: Sequence[CityResponse]) -> None
 
 
 def _score(args: argparse.Namespace) -> int:
-    from . import stream  # (lead: may join the imports at the top)
-
     if stream.wants_stream(args):
         return stream.run(args)
     output = args.format
     if args.coinr is not None:
+        scale.check_answers(args)
         scores = composite.score_coinr(args)
         output = composite.COINR_FORMATS.get(output, output)
     else:
         composite.check_without_coinr(args)
         definition = load_definition(args.index)
         cities = read_responses(args.responses, definition)
-        scores = score(definition, cities, missing=args.missing, min_coverage=args.min_coverage)
+        scores = scale.score_with_backend(args, definition, cities)
     _emit(scores.export(output), args.out)
     return 0
 

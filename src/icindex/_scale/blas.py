@@ -12,7 +12,6 @@ it on a worker (with ``threadpoolctl``, part of ``icindex[dask]``).
 from __future__ import annotations
 
 import contextlib
-import functools
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -22,9 +21,8 @@ from .optional import require
 __all__ = ["BlasPin", "blas_threads", "pinned"]
 
 
-@functools.cache
 def _controller() -> Any:
-    """This process's thread pools (found once: numpy's BLAS is loaded with numpy)."""
+    """This process's thread pools (looked up each time: a few milliseconds, once a block)."""
     return require("threadpoolctl").ThreadpoolController()
 
 
