@@ -36,7 +36,9 @@ STREAM_SIZES = [
 ]
 CHUNK_ROWS = 1_000  # the streamed sizes span 10 and 100 chunks
 PLOT = Path(__file__).resolve().parent / "scale.png"
-RESULTS: dict[str, dict[int, tuple[float, float]]] = {"in memory": {}, "streamed": {}}
+IN_MEMORY = "in memory: score(plan, encoded)"
+STREAMED = "streamed: score_stream (CSV parsed, scored, written)"
+RESULTS: dict[str, dict[int, tuple[float, float]]] = {IN_MEMORY: {}, STREAMED: {}}
 
 
 @pytest.fixture(scope="module")
@@ -63,9 +65,9 @@ def test_in_memory_cost_per_city_is_flat(benchmark, icc):
         assert icindex.score(plan, cities).column("index").shape == (n,)
         best = min(peak_and_time(lambda c=cities: icindex.score(plan, c))[0] for _ in range(3))
         _, peak = peak_and_time(lambda c=cities: icindex.score(plan, c))
-        RESULTS["in memory"][n] = (best / n, peak)
+        RESULTS[IN_MEMORY][n] = (best / n, peak)
         print(f"\nin memory {n:>10,}: {best / n * 1e9:7.0f} ns/city, peak {peak / 2**20:8.1f} MiB")
-    costs = [RESULTS["in memory"][n][0] for n in SIZES]
+    costs = [RESULTS[IN_MEMORY][n][0] for n in SIZES]
     print(f"cost per city, largest / smallest size: {costs[-1] / costs[0]:.2f}x (target <= 1.5x)")
     benchmark.pedantic(icindex.score, args=(plan, cities), rounds=1)
 
@@ -89,11 +91,11 @@ def test_streamed_memory_is_flat(benchmark, icc, tmp_path_factory):
         run()
         elapsed = time.perf_counter() - start  # timed without tracemalloc, which slows Python
         _, peak = peak_and_time(run)
-        RESULTS["streamed"][n] = (elapsed / n, peak)
+        RESULTS[STREAMED][n] = (elapsed / n, peak)
         print(
             f"\nstreamed {n:>10,}: {elapsed / n * 1e6:6.1f} us/city, peak {peak / 2**20:6.1f} MiB"
         )
-    peaks = [RESULTS["streamed"][n][1] for n in STREAM_SIZES]
+    peaks = [RESULTS[STREAMED][n][1] for n in STREAM_SIZES]
     print(f"streamed peak, largest / smallest size: {peaks[-1] / peaks[0]:.2f}x (target <= 1.5x)")
     _plot()
     benchmark.pedantic(lambda: None, rounds=1)
