@@ -26,7 +26,14 @@ from .normalise import normalise_rows
 from .plan import POLICY_FILLS, Plan, compile, with_method
 from .tree import Leaves, OutOfDomainError, Tree, evaluate
 
-__all__ = ["domain_error", "effective_weights", "score", "score_composite", "unit_leaves"]
+__all__ = [
+    "domain_error",
+    "effective_weights",
+    "score",
+    "score_composite",
+    "scores_of",
+    "unit_leaves",
+]
 
 FloatArray = NDArray[np.float64]
 _METHOD_NAMES = {1.0: "amean", 0.0: "gmean", -1.0: "hmean"}
@@ -126,7 +133,7 @@ def _score_encoded(
         )
         _collapse(plan.tree, [state.values for state in states] + [coverage], results, rows)
     values, *bounds, coverage = results
-    return _scores(
+    return scores_of(
         plan,
         cities.city_ids,
         names,
@@ -166,7 +173,7 @@ def _collapse(tree: Tree, computed: list[FloatArray], into: list[FloatArray], ro
         target[rows, width:] = values[list(tree.rows[1 : 1 + variants]), :, 0].T
 
 
-def _scores(
+def scores_of(
     plan: Plan,
     city_ids: NDArray[np.str_],
     names: tuple[str, ...] | None,
@@ -177,6 +184,7 @@ def _scores(
     items: AnswerItems | None = None,
     imputed: NDArray[np.bool_] | None = None,
 ) -> Scores:
+    """The :class:`Scores` of computed columns, labelled by the plan."""
     return Scores(
         city_ids=city_ids,
         city_names=names,
@@ -273,7 +281,7 @@ def _composite(plan: Plan, dataset: Dataset) -> Scores:
         flags = np.zeros(values.shape, dtype=bool)
         flags[:, :k] = imputed.T
     names = dataset.unit_names
-    return _scores(plan, dataset.unit_ids, names, values, cover, [], imputed=flags)
+    return scores_of(plan, dataset.unit_ids, names, values, cover, [], imputed=flags)
 
 
 def unit_leaves(plan: Plan, data: Encoded | Dataset) -> Leaves:

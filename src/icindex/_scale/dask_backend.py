@@ -26,7 +26,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .._engine.encoding import Encoded, Layout
 from .._engine.plan import POLICY_FILLS, Plan, compile
-from .._engine.score import score
+from .._engine.score import score, scores_of
 from .._errors import ScoringError
 from .._model.definition import Definition
 from .._results.scores import Scores
@@ -129,21 +129,7 @@ class DaskScores:
         ids = self.city_ids
         if ids is None:
             ids = np.arange(values.shape[0]).astype(str)
-        plan = self.plan
-        return Scores(
-            city_ids=ids,
-            city_names=tuple(ids.tolist()),
-            ids=plan.ids,
-            names=plan.names,
-            kinds=plan.kinds,
-            values=values,
-            coverage=coverage,
-            lower=bounds[0] if bounds else None,
-            upper=bounds[1] if bounds else None,
-            missing=plan.options.missing,
-            definition_id=plan.definition.id,
-            root=plan.definition.root,
-        )
+        return scores_of(self.plan, ids, tuple(ids.tolist()), values, coverage, bounds)
 
 
 def score_dask(
