@@ -19,21 +19,12 @@ from .._io.responses import read_responses
 from .._model.loader import bundled_definitions, load_definition
 from .._report.advice import TABLE_COLUMNS, AdviceList, advise
 from .analysis import ANALYSIS_FORMATS, write_rows
+from .arguments import positive_int
 from .cities import peer_cities, pick_city
 
 __all__ = ["add_parser", "run"]
 
 _CITY_HELP = "one city's answers: a TOML file, or a CSV file (with --city ID if it holds several)"
-
-
-def _top(text: str) -> int:
-    try:
-        k = int(text)
-    except ValueError:
-        k = 0
-    if k < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 1 (got {text!r})")
-    return k
 
 
 def add_parser(commands: Any, inputs_help: str | None = None) -> None:
@@ -76,7 +67,7 @@ def add_parser(commands: Any, inputs_help: str | None = None) -> None:
         help="how unknown answers count (default: zero, an unreported policy earns nothing)",
     )
     add("--target", metavar="ID", help="the node, group or variant to raise (default: the index)")
-    add("--top", type=_top, metavar="K", help="keep the K best changes (default: all)")
+    add("--top", type=positive_int, metavar="K", help="keep the K best changes (default: all)")
     add("--format", choices=ANALYSIS_FORMATS, default="table", help="output (default: table)")
     add("--out", type=Path, metavar="FILE", help="write to FILE instead of stdout")
 

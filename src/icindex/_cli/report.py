@@ -23,6 +23,7 @@ from .._report.html import render_html
 from .._report.markdown import render_markdown
 from .._report.progress import progress, read_mapping
 from .._report.sample import Sample
+from .arguments import positive_int
 from .cities import pick_city
 
 __all__ = ["add_parser", "run"]
@@ -66,7 +67,11 @@ def add_parser(commands: Any) -> None:
         help="how unknown answers count (default: zero, as in the ICC questionnaire)",
     )
     parser.add_argument(
-        "--top", type=int, default=10, metavar="K", help="advice: the K best changes (default 10)"
+        "--top",
+        type=positive_int,
+        default=10,
+        metavar="K",
+        help="advice: the K best changes (default 10)",
     )
     parser.add_argument(
         "--previous",

@@ -24,6 +24,7 @@ from .._errors import ScoringError
 from .._model.loader import load_definition
 from .._results.stream_write import STREAM_SINKS, score_stream
 from . import composite
+from .arguments import positive_int
 
 __all__ = ["STREAM_ONLY_FORMATS", "STREAM_THRESHOLD_BYTES", "add_options", "run", "wants_stream"]
 
@@ -33,21 +34,11 @@ STREAM_THRESHOLD_BYTES = 64 * 2**20
 STREAM_ONLY_FORMATS = tuple(name for name in STREAM_SINKS if name != "csv")
 
 
-def _positive(text: str) -> int:
-    try:
-        rows = int(text)
-    except ValueError:
-        rows = 0
-    if rows < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 1 (got {text!r})")
-    return rows
-
-
 def add_options(parser: argparse.ArgumentParser) -> None:
     """Add ``--chunk-rows`` to ``score``."""
     parser.add_argument(
         "--chunk-rows",
-        type=_positive,
+        type=positive_int,
         metavar="N",
         help=f"read, score and write CSV answers N cities at a time, in bounded memory "
         f"(default for jsonl, parquet and CSV input over {STREAM_THRESHOLD_BYTES // 2**20} MiB: "
