@@ -34,6 +34,7 @@ from ._engine.stream import Chunk, iter_encoded
 from ._errors import (
     DefinitionError,
     IcindexError,
+    OutputError,
     ResponseError,
     ScoringError,
     UnknownIdError,
@@ -104,6 +105,7 @@ __all__ = [
     "Normaliser",
     "Option",
     "Options",
+    "OutputError",
     "PeerBand",
     "Plan",
     "Progress",

@@ -7,7 +7,14 @@ that catches ``ValueError`` keeps working.
 
 from __future__ import annotations
 
-__all__ = ["DefinitionError", "IcindexError", "ResponseError", "ScoringError", "UnknownIdError"]
+__all__ = [
+    "DefinitionError",
+    "IcindexError",
+    "OutputError",
+    "ResponseError",
+    "ScoringError",
+    "UnknownIdError",
+]
 
 
 class IcindexError(Exception):
@@ -32,6 +39,14 @@ class DefinitionError(IcindexError, ValueError):
 
 class ResponseError(IcindexError, ValueError):
     """A city's answers cannot be read: names the file, city, item, value and what is accepted."""
+
+
+class OutputError(IcindexError, OSError):
+    """A result cannot be written where it was asked to go: names the path and the reason."""
+
+    def __str__(self) -> str:
+        # OSError would format (errno, strerror); print the sentence as it is.
+        return str(self.args[0]) if self.args else ""
 
 
 class ScoringError(IcindexError, ValueError):
