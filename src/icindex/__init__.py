@@ -38,6 +38,7 @@ from ._errors import (
     ResponseError,
     ScoringError,
     UnknownIdError,
+    UsageError,
 )
 from ._io.coinr import read_coinr
 from ._io.coinr_write import write_coinr
@@ -120,6 +121,7 @@ __all__ = [
     "SyntheticBlock",
     "Uncertainty",
     "UnknownIdError",
+    "UsageError",
     "Variant",
     "WeightNoise",
     "__version__",

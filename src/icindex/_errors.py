@@ -14,6 +14,7 @@ __all__ = [
     "ResponseError",
     "ScoringError",
     "UnknownIdError",
+    "UsageError",
 ]
 
 
@@ -59,3 +60,11 @@ class UnknownIdError(IcindexError, KeyError):
     def __str__(self) -> str:
         # KeyError would quote the message; print it as the sentence it is.
         return str(self.args[0]) if self.args else ""
+
+
+class UsageError(IcindexError, TypeError, ValueError):
+    """A function was called with an argument it cannot take (wrong kind or value).
+
+    Names the function and argument, what was expected and what was given. It is both a
+    ``TypeError`` and a ``ValueError``, so code catching either keeps working.
+    """

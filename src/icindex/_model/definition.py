@@ -151,6 +151,10 @@ class Item:
     target: float | None = None
     normalise: Normalisation | None = None
     denominator: str = ""
+    value_range: tuple[float, float] | None = None
+    """``numeric`` and ``indicator``: the least and greatest value an answer may take (either
+    may be infinite); None accepts any finite number. A value outside is an error, never
+    clipped."""
 
     @property
     def option_ids(self) -> tuple[str, ...]:
@@ -250,6 +254,9 @@ class Fact:
     type: Literal["integer", "number", "text", "boolean"]
     unit: str = ""
     description: str = ""
+    value_range: tuple[float, float] | None = None
+    """``integer`` and ``number``: the least and greatest value allowed (either may be
+    infinite); None accepts any finite number."""
 
 
 @attrs.frozen
