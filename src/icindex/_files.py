@@ -3,8 +3,7 @@
 Files are typed by hand, exported from spreadsheets or received from other cities, so every
 reader here turns whatever the bytes hold into either a value or an :class:`IcindexError`
 subclass naming the file (and line where known), and every writer leaves either the whole new
-file or the old one. The rules, documented in docs/responses.md ("Files icindex reads and
-writes"):
+file or the old one. The rules, documented in docs/files.md:
 
 - **Text** is UTF-8. A UTF-8 byte-order mark (as Windows Notepad and Excel write it) is
   skipped. Bytes that are not UTF-8 are reported with their line and column and a hint.
