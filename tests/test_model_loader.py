@@ -133,6 +133,7 @@ id = "count"
 parent = "area"
 kind = "numeric"
 question = "How many?"
+value_range = [0, inf]
 thresholds = [5, 1]
 points = [0, 1]
 """
