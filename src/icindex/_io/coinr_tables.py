@@ -59,7 +59,7 @@ def read_table(path: Path, error: type[IcindexError]) -> tuple[list[str], list[t
         return [], []
     header = [name.strip() for name in records[0][1]]
     _no_repeated_columns(path, header, error)
-    rows = []
+    rows: list[tuple[int, Row]] = []
     for line, cells in records[1:]:
         if not cells:
             continue
