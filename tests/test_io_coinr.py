@@ -301,7 +301,7 @@ def test_a_byte_order_mark_is_skipped_and_latin1_is_named(tmp_path):
 def test_spreadsheet_safe_text_is_read_back(tmp_path):
     """A name written as '=SUM(1) (the writer's guard against formulas) reads as =SUM(1)."""
     data = DATA.replace("U1,Unit one", "U1,'=SUM(1)").replace("north,10,1", "'-north,10,1", 1)
-    definition, dataset = read_coinr(*small(tmp_path, data=data))
+    _, dataset = read_coinr(*small(tmp_path, data=data))
     assert dataset.unit_names[0] == "=SUM(1)" and dataset.group("region")[0] == "-north"
 
 
