@@ -280,3 +280,101 @@ def test_unknown_item_or_node_id_is_a_named_key_error(tiny):
     with pytest.raises(KeyError):
         tiny.node("nowhere")
     assert str(icindex.UnknownIdError("plain")) == "plain"
+
+
+def test_a_byte_order_mark_is_skipped(tmp_path):
+    """A main file saved by Notepad (UTF-8 with a byte-order mark) loads as without one."""
+    write(tmp_path)
+    main = tmp_path / "index.toml"
+    main.write_bytes(b"\xef\xbb\xbf" + main.read_bytes())
+    assert icindex.load_definition(tmp_path).id == "t"
+
+
+def test_deep_nesting_is_a_definition_error(tmp_path):
+    """10,000 nested brackets are a DefinitionError naming the file, never a RecursionError."""
+    write(tmp_path, area=AREA + "x = " + "[" * 10_000 + "]" * 10_000 + "\n")
+    problems = problems_of(tmp_path)
+    assert any(str(tmp_path / "area.toml") in p and "nested deeper than" in p for p in problems)
+
+
+def test_a_huge_file_is_refused(tmp_path):
+    """A main file over 32 MiB is refused by size (the file is sparse: nothing is written)."""
+    main = tmp_path / "huge.toml"
+    with main.open("wb") as handle:
+        handle.truncate(32 * 2**20 + 1)
+    assert any("larger than 32 MiB" in p for p in problems_of(main))
+
+
+def test_a_device_is_refused_without_reading(tmp_path):
+    """/dev/zero as the main file is refused as not a regular file (reading it would not end)."""
+    assert problems_of(Path("/dev/zero")) == (
+        "/dev/zero: not a regular file (a folder, device or pipe)",
+    )
+
+
+RULE = "must be a relative path to a regular file inside the definition's folder, named once"
+
+
+@pytest.mark.parametrize(
+    ("include", "found"),
+    [
+        ("../outside.toml", "it leads outside"),
+        ("/etc/passwd", "an absolute path"),
+        ("/dev/zero", "an absolute path"),
+        ("escape.toml", "it leads outside"),
+        ("zero.toml", "it leads outside"),
+        ("sub", "not a regular file"),
+        ("", "not a regular file"),
+        ("index.toml", "the main file 'index.toml' itself: an include cycle"),
+        ("./sub/../index.toml", "the main file 'index.toml' itself: an include cycle"),
+        ("area.toml", "a repeated include, already include[0]"),
+        ("./area.toml", "a repeated include, already include[0]"),
+        ("inside.toml", "a repeated include, already include[0]"),
+    ],
+)
+def test_includes_stay_inside_the_folder(tmp_path, include, found):
+    """An include outside the folder, absolute, not a file, the main file or repeated is refused.
+
+    ``escape.toml`` and ``zero.toml`` are symbolic links to a file outside and to /dev/zero;
+    ``inside.toml`` links to area.toml, so it repeats it.
+    """
+    folder = tmp_path / "def"
+    folder.mkdir()
+    (tmp_path / "outside.toml").write_text(AREA, encoding="utf-8")
+    (folder / "escape.toml").symlink_to(tmp_path / "outside.toml")
+    (folder / "zero.toml").symlink_to("/dev/zero")
+    (folder / "inside.toml").symlink_to("area.toml")
+    (folder / "sub").mkdir()
+    main = MAIN.replace('include = ["area.toml"]', f'include = ["area.toml", "{include}"]')
+    problems = problems_of(write(folder, main=main))
+    expected = f"{folder / 'index.toml'}: include[1]: {RULE} (got {include!r}: {found}"
+    assert len(problems) == 1 and problems[0].startswith(expected), problems
+
+
+def test_an_included_file_cannot_include(tmp_path):
+    """Includes do not nest: an included file naming itself is reported as an include cycle."""
+    area = AREA.replace("schema_version = 1", 'schema_version = 1\ninclude = ["area.toml"]')
+    problems = problems_of(write(tmp_path, area=area))
+    assert problems == (
+        f"{tmp_path / 'area.toml'}: include: only the main file 'index.toml' includes files, "
+        "includes do not nest ('area.toml' is this file itself, an include cycle)",
+    )
+
+
+def test_a_symlink_inside_the_folder_is_followed(tmp_path):
+    """A symbolic link to a file inside the folder is an ordinary include."""
+    write(tmp_path)
+    (tmp_path / "area.toml").rename(tmp_path / "real.toml")
+    (tmp_path / "area.toml").symlink_to("real.toml")
+    assert [i.id for i in icindex.load_definition(tmp_path).items] == ["office", "level"]
+
+
+@pytest.mark.parametrize("argument", [None, "", 3, b"icc", ["icc"]])
+def test_load_definition_of_no_path_is_a_usage_error(argument):
+    """None, "", a number, bytes or a list name no definition: UsageError saying what works."""
+    with pytest.raises(
+        icindex.UsageError, match=r"load_definition\(name_or_path\): expected a bundled"
+    ):
+        icindex.load_definition(argument)
+    with pytest.raises(TypeError):
+        icindex.load_definition(argument)

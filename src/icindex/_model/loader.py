@@ -73,7 +73,7 @@ def _include_paths(main: Path, includes: Sequence[str], problems: Problems) -> l
     by name; a missing file is left for the reader to report.
     """
     folder = main.parent.resolve()
-    seen = {main.resolve(): f"the main file {main.name!r} itself (an include cycle)"}
+    seen = {main.resolve(): f"the main file {main.name!r} itself: an include cycle"}
     paths = []
     for index, include in enumerate(includes):
         target, problem = _include_problem(folder, include, seen)
