@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -378,3 +379,93 @@ def test_load_definition_of_no_path_is_a_usage_error(argument):
         icindex.load_definition(argument)
     with pytest.raises(TypeError):
         icindex.load_definition(argument)
+
+
+NUMERIC = """
+[[items]]
+id = "count"
+parent = "area"
+kind = "numeric"
+question = "How many?"
+thresholds = [1, 5]
+points = [0, 1, 2]
+"""
+FACT = '\n[[facts]]\nid = "pop"\nname = "Population"\ntype = "integer"\n'
+
+
+def load_with(tmp_path: Path, item: str = "", fact: str = "") -> icindex.Definition:
+    return icindex.load_definition(write(tmp_path, main=MAIN + fact, area=AREA + item))
+
+
+def test_value_ranges_are_read_with_open_ends(tmp_path):
+    """[0, inf] and [-inf, inf] are read as floats; an indicator may give one or not."""
+    item = NUMERIC + "value_range = [0, inf]\n"
+    item += '\n[[items]]\nid = "rate"\nparent = "area"\nkind = "indicator"\nname = "Rate"\n'
+    item += "value_range = [-inf, inf]\n"
+    item += '\n[[items]]\nid = "plain"\nparent = "area"\nkind = "indicator"\nname = "Plain"\n'
+    definition = load_with(tmp_path, item, FACT + "value_range = [0, 1e7]\n")
+    assert definition.item("count").value_range == (0.0, math.inf)
+    assert definition.item("rate").value_range == (-math.inf, math.inf)
+    assert definition.item("plain").value_range is None
+    assert definition.facts[0].value_range == (0.0, 1e7)
+    assert definition.item("office").value_range is None
+
+
+def test_numeric_items_and_facts_need_a_value_range(tmp_path):
+    """A numeric item and an integer fact without value_range are both reported, with examples."""
+    with pytest.raises(icindex.DefinitionError) as caught:
+        load_with(tmp_path, NUMERIC, FACT)
+    problems = caught.value.problems
+    assert len(problems) == 2
+    assert "facts['pop']: missing key 'value_range': a fact of type 'integer' needs" in problems[0]
+    assert "items['count']: missing key 'value_range': a numeric item needs" in problems[1]
+    assert all("[0, inf] for a count" in problem for problem in problems)
+
+
+@pytest.mark.parametrize(
+    ("item", "fact", "where", "message"),
+    [
+        (NUMERIC + "value_range = [5, 1]\n", "", "items['count'].value_range", "least < greatest"),
+        (NUMERIC + "value_range = [0, 0]\n", "", "items['count'].value_range", "least < greatest"),
+        (NUMERIC + "value_range = [0, nan]\n", "", "items['count'].value_range", "never nan"),
+        (NUMERIC + "value_range = [0]\n", "", "items['count'].value_range", "two numbers"),
+        (NUMERIC + 'value_range = ["0", 9]\n', "", "items['count'].value_range", "two numbers"),
+        (NUMERIC + "value_range = [true, 9]\n", "", "items['count'].value_range", "two numbers"),
+        (NUMERIC + "value_range = 9\n", "", "items['count'].value_range", "two numbers"),
+        (NUMERIC + "value_range = [1, 9]\n", "", "items['count'].thresholds", "got [1.0]"),
+        (NUMERIC + "value_range = [0, 4]\n", "", "items['count'].thresholds", "got [5.0]"),
+        (
+            'value_range = [0, 1]\n',
+            "",
+            "items['level']",
+            "unknown key 'value_range'",
+        ),
+        ("", '\n[[facts]]\nid = "j"\nname = "J"\ntype = "text"\nvalue_range = [0, 1]\n',
+         "facts['j'].value_range", "only integer and number facts have one (type is 'text')"),
+        ("", FACT + "value_range = [inf, inf]\n", "facts['pop'].value_range", "least < greatest"),
+    ],
+)  # fmt: skip
+def test_bad_value_ranges_name_file_and_key(tmp_path, item, fact, where, message):
+    """A range that is not two ordered numbers, thresholds outside it, a range on a kind or
+    type without one: each names the file and key path."""
+    with pytest.raises(icindex.DefinitionError) as caught:
+        load_with(tmp_path, item, fact)
+    assert any(f"{where}" in p and message in p for p in caught.value.problems), caught.value
+
+
+def test_goalposts_may_lie_outside_the_range(tmp_path):
+    """Goalposts [0, 150] with value_range [0, 100] load: values are clipped to the goalposts."""
+    item = NUMERIC.replace("thresholds = [1, 5]\npoints = [0, 1, 2]", "goalposts = [0, 150]")
+    definition = load_with(tmp_path, item + "value_range = [0, 100]\n")
+    assert definition.item("count").goalposts == (0.0, 150.0)
+
+
+def test_icc_gives_every_numeric_item_and_fact_a_range(icc):
+    """Every numeric item and integer or number fact of the ICC has a range; shares are 0-100."""
+    ranges = {item.id: item.value_range for item in icc.items if item.kind == "numeric"}
+    ranges |= {fact.id: fact.value_range for fact in icc.facts if fact.type != "text"}
+    assert None not in ranges.values() and len(ranges) == 12 + 8
+    assert ranges["population"] == ranges["international_sister_cities"] == (0.0, math.inf)
+    assert ranges["foreign_born_share"] == ranges["welcoming_reach"] == (0.0, 100.0)
+    # A ratio of employment rates in percent: foreign residents may be employed more often.
+    assert ranges["business_employment_gap"] == (0.0, math.inf)
