@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 from pathlib import Path
 
@@ -469,3 +471,62 @@ def test_icc_gives_every_numeric_item_and_fact_a_range(icc):
     assert ranges["foreign_born_share"] == ranges["welcoming_reach"] == (0.0, 100.0)
     # A ratio of employment rates in percent: foreign residents may be employed more often.
     assert ranges["business_employment_gap"] == (0.0, math.inf)
+
+
+def chain_folder(folder: Path, depth: int) -> Path:
+    """A ``depth``-node chain: node k holds yes/no item qk and node k+1; the last a numeric item.
+
+    Two cities: c1 answers q1 yes and "last" 5, c2 answers q2 no and "last" 7.
+    """
+    lines = ['schema_version = 1\nid = "chain"\nname = "Chain"\nroot = "n0"\n']
+    lines.append('[[nodes]]\nid = "n0"\nname = "N0"\n')
+    for k in range(1, depth):
+        lines.append(f'[[nodes]]\nid = "n{k}"\nname = "N{k}"\nparent = "n{k - 1}"\n')
+        lines.append(
+            f'[[items]]\nid = "q{k}"\nparent = "n{k - 1}"\nkind = "yes_no"\nquestion = "Q?"\n'
+        )
+    lines.append(
+        f'[[items]]\nid = "last"\nparent = "n{depth - 1}"\nkind = "numeric"\nquestion = "N?"\n'
+        "value_range = [0, inf]\ngoalposts = [0, 10]\n"
+    )
+    (folder / "index.toml").write_text("\n".join(lines), encoding="utf-8")
+    for city, answers in (("c1", 'q1 = "yes"\nlast = 5'), ("c2", 'q2 = "no"\nlast = 7')):
+        (folder / f"{city}.toml").write_text(
+            f'schema_version = 1\nindex = "chain"\n[city]\nid = "{city}"\nname = "{city}"\n'
+            f"[answers]\n{answers}\n",
+            encoding="utf-8",
+        )
+    return folder
+
+
+@pytest.mark.parametrize("depth", [500, 10_000])
+def test_a_deep_chain_validates_and_scores_from_the_command_line(tmp_path, capsys, depth):
+    """`icindex validate` and `icindex score --missing bounds` work on a 500- and 10,000-node
+    chain. By hand, with bounds: the deepest node n{depth-1} holds only "last", 5 of
+    goalposts [0, 10] for c1 (50) and 7 for c2 (70), so its score is exact for both."""
+    from icindex._cli.main import main
+
+    folder = chain_folder(tmp_path, depth)
+    assert main(["validate", str(folder)]) == 0
+    capsys.readouterr()
+    cities = [str(folder / "c1.toml"), str(folder / "c2.toml")]
+    argv = ["score", *cities, "--index", str(folder), "--missing", "bounds", "--format", "csv"]
+    assert main(argv) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    found = [(row["city_id"], float(row[f"n{depth - 1}"])) for row in rows]
+    assert found == [("c1", 50.0), ("c2", 70.0)]
+
+
+@pytest.mark.parametrize("depth", [500, 10_000])
+def test_a_deep_chain_compiles_and_runs_the_analyses(tmp_path, depth):
+    """compile(), score(), uncertainty() and sensitivity() take a deep chain (no recursion)."""
+    folder = chain_folder(tmp_path, depth)
+    definition = icindex.load_definition(folder)
+    cities = icindex.read_responses([folder / "c1.toml", folder / "c2.toml"], definition)
+    plan = icindex.compile(definition, missing="bounds")
+    scores = icindex.score(plan, cities)
+    deepest = scores.column(f"n{depth - 1}")
+    assert deepest.tolist() == [50.0, 70.0]
+    noise = [icindex.WeightNoise({1: 0.2})]
+    assert icindex.uncertainty(definition, cities, noise, reps=2, seed=1) is not None
+    assert icindex.sensitivity(definition, cities, noise, n_base=2, n_boot=2, seed=1) is not None
