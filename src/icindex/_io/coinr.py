@@ -87,9 +87,7 @@ def _tree_entry(meta: _Meta, line: int, row: Row, code: str) -> Node | Item | No
     direction, target = meta.value(line, row, "Direction"), meta.value(line, row, "Target")
     ok = True
     if level is None or level != int(level) or level < 1:
-        meta.problem(
-            line, code, "Level", f"must be a whole number >= 1 (got {row.get('Level')!r})"
-        )
+        meta.problem(line, code, "Level", f"must be a whole number >= 1 (got {row.get('Level')!r})")
         ok = False
     elif kind == "Indicator" and level != 1:
         meta.problem(line, code, "Level", f"an Indicator is at level 1 (got {row['Level']!r})")
@@ -100,9 +98,7 @@ def _tree_entry(meta: _Meta, line: int, row: Row, code: str) -> Node | Item | No
     allowed = (1.0, -1.0) if kind == "Indicator" else (None, 1.0)
     if direction not in allowed:
         expected = "1 or -1" if kind == "Indicator" else "1 or NA (an aggregate has no direction)"
-        meta.problem(
-            line, code, "Direction", f"must be {expected} (got {row.get('Direction')!r})"
-        )
+        meta.problem(line, code, "Direction", f"must be {expected} (got {row.get('Direction')!r})")
         ok = False
     if kind == "Aggregate" and (target is not None or cell(row, "Denominator") is not None):
         column = "Target" if target is not None else "Denominator"
@@ -142,9 +138,7 @@ def _check_tree(
         if isinstance(entry, Item) and not entry.parent:
             meta.problem(line, entry.id, "Parent", "an Indicator needs a Parent (got NA)")
         elif entry.parent is not None and entry.parent not in aggregates:
-            meta.problem(
-                line, entry.id, "Parent", f"must name an Aggregate (got {entry.parent!r})"
-            )
+            meta.problem(line, entry.id, "Parent", f"must name an Aggregate (got {entry.parent!r})")
         elif entry.parent in levels and levels[entry.parent] != levels[entry.id] + 1:
             meta.problem(
                 line,
@@ -155,9 +149,7 @@ def _check_tree(
             )
     if meta.problems:
         return
-    placed = [
-        (f"{meta.path}: row {line} (iCode {entry.id!r})", entry) for line, entry in entries
-    ]
+    placed = [(f"{meta.path}: row {line} (iCode {entry.id!r})", entry) for line, entry in entries]
     meta.problems += tree_problems(
         tops[0],
         [(where, entry) for where, entry in placed if isinstance(entry, Node)],
@@ -188,9 +180,7 @@ def _read_meta(path: Path) -> tuple[Definition, dict[str, str]]:
             meta.problem(line, code, "iCode", "is used twice (iCodes are unique)")
             continue
         if kind not in TYPES:
-            meta.problem(
-                line, code, "Type", f"must be one of {list(TYPES)} (got {row['Type']!r})"
-            )
+            meta.problem(line, code, "Type", f"must be one of {list(TYPES)} (got {row['Type']!r})")
             continue
         types[code] = kind
         if kind == "Aggregate" and cell(row, "Parent") is None:
