@@ -103,3 +103,42 @@ def test_the_icc_bands_use_the_foreign_born_share(icc):
         ("size", "population"),
         ("diversity", "foreign_born_share"),
     ]
+
+
+def _one_item(item: Item, *facts: model.Fact) -> Definition:
+    return Definition("d", "D", "r", (Node("r", "R"),), (item,), facts=facts)
+
+
+NUMERIC = Item("n", "r", "numeric", "N?", thresholds=(1.0, 5.0), points=(0.0, 1.0, 2.0))
+
+
+def test_value_range_defaults_to_none_and_open_ends_are_accepted():
+    """Without value_range nothing changes; (0, inf) and (-inf, inf) are valid ranges."""
+    assert _one_item(NUMERIC).item("n").value_range is None
+    ranged = attrs.evolve(NUMERIC, value_range=(0.0, math.inf))
+    fact = model.Fact("pop", "Population", "integer", value_range=(-math.inf, math.inf))
+    assert _one_item(ranged, fact).item("n").value_range == (0.0, math.inf)
+
+
+@pytest.mark.parametrize(
+    ("item", "fact", "message"),
+    [
+        (attrs.evolve(NUMERIC, value_range=(5.0, 1.0)), None,
+         r"<memory>: items\['n'\]\.value_range: must be \[least, greatest\] with least < greatest"),
+        (attrs.evolve(NUMERIC, value_range=(0.0, math.nan)), None,
+         r"items\['n'\]\.value_range: .*never nan"),
+        (attrs.evolve(NUMERIC, value_range=(2.0, 9.0)), None,
+         r"items\['n'\]\.thresholds: must lie inside value_range \[2, 9\].*\(got \[1\.0\]\)"),
+        (Item("y", "r", "yes_no", "Y?", options=(model.Option("yes", "Yes", 1.0),),
+              value_range=(0.0, 1.0)), None,
+         r"items\['y'\]\.value_range: only numeric and indicator items have one \(kind is"),
+        (NUMERIC, model.Fact("j", "Joined", "text", value_range=(0.0, 1.0)),
+         r"facts\['j'\]\.value_range: only integer and number facts have one \(type is 'text'\)"),
+        (NUMERIC, model.Fact("p", "P", "number", value_range=(1.0,)),  # type: ignore[arg-type]
+         r"facts\['p'\]\.value_range: must be \[least, greatest\], two numbers"),
+    ],
+)  # fmt: skip
+def test_a_definition_checks_its_value_ranges(item, fact, message):
+    """A Definition built in Python obeys the loader's range rules, naming the entry and key."""
+    with pytest.raises(icindex.DefinitionError, match=message):
+        _one_item(item, *([fact] if fact else []))

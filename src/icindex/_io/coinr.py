@@ -10,7 +10,6 @@ Rows are counted as a spreadsheet shows them: the header is row 1.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 
 import attrs
@@ -28,7 +27,7 @@ from .coinr_tables import (
     UNIT_COLUMNS,
     Row,
     cell,
-    parse_number,
+    number,
     read_table,
 )
 from .dataset import Dataset
@@ -73,43 +72,37 @@ class _Meta:
         )
         self.problems.append(f"{self.path}: {where}, column {column!r}: {text}")
 
-    def value(self, number: int, row: Row, column: str) -> float | None:
+    def value(self, line: int, row: Row, column: str) -> float | None:
         try:
-            return parse_number(cell(row, column))
-        except ValueError:
-            self.problem(
-                number, cell(row, "iCode"), column, f"must be a number or NA (got {row[column]!r})"
-            )
+            return number(row, column)
+        except ValueError as reason:
+            self.problem(line, cell(row, "iCode"), column, f"must be a number or NA ({reason})")
             return None
 
 
-def _tree_entry(meta: _Meta, number: int, row: Row, code: str) -> Node | Item | None:
+def _tree_entry(meta: _Meta, line: int, row: Row, code: str) -> Node | Item | None:
     """The node or indicator of one Indicator or Aggregate row."""
     kind = cell(row, "Type")
-    level, weight = meta.value(number, row, "Level"), meta.value(number, row, "Weight")
-    direction, target = meta.value(number, row, "Direction"), meta.value(number, row, "Target")
+    level, weight = meta.value(line, row, "Level"), meta.value(line, row, "Weight")
+    direction, target = meta.value(line, row, "Direction"), meta.value(line, row, "Target")
     ok = True
     if level is None or level != int(level) or level < 1:
-        meta.problem(
-            number, code, "Level", f"must be a whole number >= 1 (got {row.get('Level')!r})"
-        )
+        meta.problem(line, code, "Level", f"must be a whole number >= 1 (got {row.get('Level')!r})")
         ok = False
     elif kind == "Indicator" and level != 1:
-        meta.problem(number, code, "Level", f"an Indicator is at level 1 (got {row['Level']!r})")
+        meta.problem(line, code, "Level", f"an Indicator is at level 1 (got {row['Level']!r})")
         ok = False
     if weight is None or weight < 0:
-        meta.problem(number, code, "Weight", f"must be a number >= 0 (got {row.get('Weight')!r})")
+        meta.problem(line, code, "Weight", f"must be a number >= 0 (got {row.get('Weight')!r})")
         ok = False
     allowed = (1.0, -1.0) if kind == "Indicator" else (None, 1.0)
     if direction not in allowed:
         expected = "1 or -1" if kind == "Indicator" else "1 or NA (an aggregate has no direction)"
-        meta.problem(
-            number, code, "Direction", f"must be {expected} (got {row.get('Direction')!r})"
-        )
+        meta.problem(line, code, "Direction", f"must be {expected} (got {row.get('Direction')!r})")
         ok = False
     if kind == "Aggregate" and (target is not None or cell(row, "Denominator") is not None):
         column = "Target" if target is not None else "Denominator"
-        meta.problem(number, code, column, f"must be NA for an Aggregate (got {row[column]!r})")
+        meta.problem(line, code, column, f"must be NA for an Aggregate (got {row[column]!r})")
         ok = False
     if not ok or weight is None:
         return None
@@ -141,16 +134,14 @@ def _check_tree(
             1, None, "Parent", f"exactly one Aggregate has no Parent, the index (got {tops})"
         )
     aggregates = {code for code, kind in meta.types.items() if kind == "Aggregate"}
-    for number, entry in entries:
+    for line, entry in entries:
         if isinstance(entry, Item) and not entry.parent:
-            meta.problem(number, entry.id, "Parent", "an Indicator needs a Parent (got NA)")
+            meta.problem(line, entry.id, "Parent", "an Indicator needs a Parent (got NA)")
         elif entry.parent is not None and entry.parent not in aggregates:
-            meta.problem(
-                number, entry.id, "Parent", f"must name an Aggregate (got {entry.parent!r})"
-            )
+            meta.problem(line, entry.id, "Parent", f"must name an Aggregate (got {entry.parent!r})")
         elif entry.parent in levels and levels[entry.parent] != levels[entry.id] + 1:
             meta.problem(
-                number,
+                line,
                 entry.id,
                 "Parent",
                 f"{entry.parent!r} is at level {levels[entry.parent]}, not one above "
@@ -158,9 +149,7 @@ def _check_tree(
             )
     if meta.problems:
         return
-    placed = [
-        (f"{meta.path}: row {number} (iCode {entry.id!r})", entry) for number, entry in entries
-    ]
+    placed = [(f"{meta.path}: row {line} (iCode {entry.id!r})", entry) for line, entry in entries]
     meta.problems += tree_problems(
         tops[0],
         [(where, entry) for where, entry in placed if isinstance(entry, Node)],
@@ -180,33 +169,31 @@ def _read_meta(path: Path) -> tuple[Definition, dict[str, str]]:
     tops: list[str] = []
     if meta.problems:
         raise DefinitionError(meta.problems)
-    for number, row in enumerate(meta.rows, start=2):
+    for line, row in meta.rows:
         code, kind = cell(row, "iCode"), cell(row, "Type")
         if code is None or ID_PATTERN.match(code) is None:
             meta.problem(
-                number, None, "iCode", f"must match {ID_PATTERN.pattern} (got {row['iCode']!r})"
+                line, None, "iCode", f"must match {ID_PATTERN.pattern} (got {row['iCode']!r})"
             )
             continue
         if code in types or code in UNIT_COLUMNS:
-            meta.problem(number, code, "iCode", "is used twice (iCodes are unique)")
+            meta.problem(line, code, "iCode", "is used twice (iCodes are unique)")
             continue
         if kind not in TYPES:
-            meta.problem(
-                number, code, "Type", f"must be one of {list(TYPES)} (got {row['Type']!r})"
-            )
+            meta.problem(line, code, "Type", f"must be one of {list(TYPES)} (got {row['Type']!r})")
             continue
         types[code] = kind
         if kind == "Aggregate" and cell(row, "Parent") is None:
             tops.append(code)
         if kind in ("Indicator", "Aggregate"):
-            entry = _tree_entry(meta, number, row, code)
+            entry = _tree_entry(meta, line, row, code)
             if entry is not None:
-                entries.append((number, entry))
-                levels[code] = int(meta.value(number, row, "Level") or 0)
+                entries.append((line, entry))
+                levels[code] = int(meta.value(line, row, "Level") or 0)
             continue
         for column in ("Level", "Parent"):
             if cell(row, column) is not None:
-                meta.problem(number, code, column, f"must be NA for a {kind} (got {row[column]!r})")
+                meta.problem(line, code, column, f"must be NA for a {kind} (got {row[column]!r})")
         name, unit = cell(row, "iName") or code, cell(row, "Unit") or ""
         facts.append(Fact(code, name, "text" if kind == "Group" else "number", unit))
     _check_tree(meta, entries, levels, tops)
@@ -219,10 +206,10 @@ def _read_meta(path: Path) -> tuple[Definition, dict[str, str]]:
 def _check_denominators(
     meta: _Meta, entries: list[tuple[int, Node | Item]], denominators: set[str]
 ) -> None:
-    for number, entry in entries:
+    for line, entry in entries:
         if isinstance(entry, Item) and entry.denominator and entry.denominator not in denominators:
             meta.problem(
-                number,
+                line,
                 entry.id,
                 "Denominator",
                 f"names no Denominator row (got {entry.denominator!r})",
@@ -245,13 +232,14 @@ def _definition(path: Path, root: str, entries: list[Node | Item], facts: list[F
 
 
 def _read_data(path: Path, definition: Definition, types: dict[str, str]) -> Dataset:
-    header, rows = read_table(path, ResponseError)
+    header, lined = read_table(path, ResponseError)
+    rows = [row for _, row in lined]
     _check_header(path, header, types)
     columns = {kind: [c for c in header if types.get(c) == kind] for kind in TYPES}
     numeric = columns["Indicator"] + columns["Denominator"] + (["Time"] if "Time" in header else [])
-    numeric += [c for c in columns["Other"] if _all_numbers(cell(row, c) for row in rows)]
+    numeric += [c for c in columns["Other"] if _all_numbers(rows, c)]
     text = columns["Group"] + [c for c in columns["Other"] if c not in numeric]
-    values, codes, problems = _parse_rows(path, rows, numeric)
+    values, codes, problems = _parse_rows(path, lined, numeric)
     times = {time for row in rows if (time := cell(row, "Time")) is not None}
     if len(times) > 1:
         problems.append(f"{path}: column 'Time': one time point per file (got {sorted(times)})")
@@ -293,15 +281,15 @@ def _check_header(path: Path, header: list[str], types: dict[str, str]) -> None:
 
 
 def _parse_rows(
-    path: Path, rows: list[Row], numeric: list[str]
+    path: Path, rows: list[tuple[int, Row]], numeric: list[str]
 ) -> tuple[NDArray[np.float64], list[str], list[str]]:
     """The numeric columns of every row, the unit codes, and the problems found."""
     values = np.full((len(rows), len(numeric)), np.nan)
     codes: list[str] = []
     problems: list[str] = []
     seen: set[str] = set()
-    for r, row in enumerate(rows):
-        where = f"{path}: row {r + 2} (uCode {row.get('uCode')!r})"
+    for r, (line, row) in enumerate(rows):
+        where = f"{path}: row {line} (uCode {row.get('uCode')!r})"
         unit = cell(row, "uCode")
         if unit is None or unit in seen:
             problems.append(
@@ -311,21 +299,21 @@ def _parse_rows(
         seen.add(unit or "")
         for c, column in enumerate(numeric):
             try:
-                number = parse_number(cell(row, column))
-            except ValueError:
-                problems.append(
-                    f"{where}, column {column!r}: must be a number or NA (got {row[column]!r})"
-                )
+                value = number(row, column)
+            except ValueError as reason:
+                problems.append(f"{where}, column {column!r}: must be a number or NA ({reason})")
                 continue
-            values[r, c] = np.nan if number is None else number
+            values[r, c] = np.nan if value is None else value
     return values, codes, problems
 
 
-def _all_numbers(cells: Iterable[str | None]) -> bool:
+def _all_numbers(rows: list[Row], column: str) -> bool:
     try:
-        return all(parse_number(text) is not None or text is None for text in cells)
+        for row in rows:
+            number(row, column)
     except ValueError:
         return False
+    return True
 
 
 def read_coinr(idata_csv: str | Path, imeta_csv: str | Path) -> tuple[Definition, Dataset]:
@@ -356,7 +344,7 @@ def read_coinr(idata_csv: str | Path, imeta_csv: str | Path) -> tuple[Definition
         no Aggregate or is not one level up, duplicate iCodes, an Aggregate without children.
     ResponseError
         ``iData`` problems, each naming the file, row, uCode and column: a column iMeta does not
-        describe, a value that is not a number, a repeated uCode, several Time points.
+        describe, a value that is not a line, a repeated uCode, several Time points.
 
     Examples
     --------

@@ -15,6 +15,7 @@ import attrs
 from .._errors import DefinitionError, UnknownIdError
 
 # A module import, not a name import: tree.py reads the classes defined here.
+from . import ranges as _ranges
 from . import tree as _tree
 from .peers import PeerBand
 
@@ -154,7 +155,8 @@ class Item:
     value_range: tuple[float, float] | None = None
     """``numeric`` and ``indicator``: the least and greatest value an answer may take (either
     may be infinite); None accepts any finite number. A value outside is an error, never
-    clipped."""
+    clipped. Checked when a :class:`Definition` is built: ``least < greatest``, and a numeric
+    item's thresholds lie inside (see :mod:`icindex._model.ranges`)."""
 
     @property
     def option_ids(self) -> tuple[str, ...]:
@@ -256,7 +258,7 @@ class Fact:
     description: str = ""
     value_range: tuple[float, float] | None = None
     """``integer`` and ``number``: the least and greatest value allowed (either may be
-    infinite); None accepts any finite number."""
+    infinite, ``least < greatest``); None accepts any finite number."""
 
 
 @attrs.frozen
@@ -326,7 +328,7 @@ class Definition:
 
     def __attrs_post_init__(self) -> None:
         """Refuse a malformed tree: :class:`DefinitionError` listing every problem."""
-        problems = _tree.definition_problems(self)
+        problems = _tree.definition_problems(self) + _ranges.definition_range_problems(self)
         fact_types = {fact.id: fact.type for fact in self.facts}
         for band in self.peer_bands:
             problems += band.problems(fact_types, f"{self.source}: peer_bands[{band.id!r}]")

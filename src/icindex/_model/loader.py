@@ -6,13 +6,14 @@ one :class:`DefinitionError`, so ``icindex validate`` can list them all at once.
 
 from __future__ import annotations
 
-import tomllib
-from collections.abc import Iterable
+import os
+from collections.abc import Iterable, Sequence
 from importlib import resources
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
-from .._errors import DefinitionError
+from .._errors import DefinitionError, UsageError
+from .._files import read_toml
 from .definition import (
     Definition,
     Group,
@@ -37,16 +38,68 @@ __all__ = ["bundled_definitions", "find_definition", "load_definition", "validat
 
 
 def _parse_file(path: Path, problems: Problems) -> dict[str, Any] | None:
+    """The TOML of ``path`` read by the one untrusted-file reader; its problem collected."""
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        problems.append(f"{path}: file not found")
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        problems.append(f"{path}: not valid TOML: {error}")
-    except OSError as error:
-        problems.append(f"{path}: cannot be read: {error.strerror}")
-    return None
+        return read_toml(path, DefinitionError)
+    except DefinitionError as error:
+        problems.extend(error.problems)
+        return None
+
+
+_INCLUDE_RULE = "a relative path to a regular file inside the definition's folder"
+
+
+def _include_problem(folder: Path, include: str, seen: dict[Path, str]) -> tuple[Path, str]:
+    """Where ``include`` leads (resolved) and what is wrong with it ("" when nothing is)."""
+    if PurePath(include).is_absolute():
+        return folder, "an absolute path"
+    try:
+        target = (folder / include).resolve()
+    except (OSError, RuntimeError):  # a symbolic link loop
+        return folder, "a symbolic link that leads nowhere (a loop)"
+    if not target.is_relative_to(folder):
+        return target, f"it leads outside {str(folder)!r}, to {str(target)!r}"
+    if target in seen:
+        return target, seen[target]
+    if target.exists() and not target.is_file():
+        return target, "not a regular file (a folder, device or pipe)"
+    return target, ""
+
+
+def _include_paths(main: Path, includes: Sequence[str], problems: Problems) -> list[Path]:
+    """The files the main file includes: each inside its folder, a regular file, named once.
+
+    A file already named (or the main file itself) is a repeated include or a cycle, reported
+    by name; a missing file is left for the reader to report.
+    """
+    folder = main.parent.resolve()
+    seen = {main.resolve(): f"the main file {main.name!r} itself: an include cycle"}
+    paths = []
+    for index, include in enumerate(includes):
+        target, problem = _include_problem(folder, include, seen)
+        if problem:
+            problems.append(
+                f"{main}: include[{index}]: must be {_INCLUDE_RULE}, named once "
+                f"(got {include!r}: {problem})"
+            )
+            continue
+        seen[target] = f"a repeated include, already include[{index}]"
+        paths.append(main.parent / include)
+    return paths
+
+
+def _nested_include(raw: dict[str, Any], path: Path, main: Path, problems: Problems) -> None:
+    """An included file may not include more: say so, naming a file that includes itself."""
+    if "include" not in raw:
+        return
+    names = raw["include"] if isinstance(raw["include"], list) else []
+    own = path.resolve()
+    itself = [n for n in names if isinstance(n, str) and (path.parent / n).resolve() == own]
+    cycle = f" ({itself[0]!r} is this file itself, an include cycle)" if itself else ""
+    problems.append(
+        f"{path}: include: only the main file {main.name!r} includes files, includes do not "
+        f"nest{cycle}"
+    )
 
 
 def _read_entries(
@@ -57,7 +110,8 @@ def _read_entries(
     if version != SCHEMA_VERSION:
         problems.append(f"{path}: schema_version: must be {SCHEMA_VERSION} (got {version!r})")
     allowed = set(allowed)
-    for key in raw.keys() - allowed - {"schema_version"}:
+    # An included file's `include` is reported by _nested_include.
+    for key in raw.keys() - allowed - {"schema_version", "include"}:
         problems.append(f"{path}: unknown key {key!r} (expected one of {sorted(allowed)})")
     found: dict[str, list[tuple[str, Any]]] = {name: [] for name in TABLE_ARRAYS}
     for name in TABLE_ARRAYS:
@@ -141,10 +195,10 @@ def _read_main(path: Path, problems: Problems) -> Definition | None:
     header_raw = {key: raw[key] for key in spec if key in raw}
     header = read_table(header_raw, spec, str(path), problems)
     found = _read_entries(raw, path, MAIN_KEYS | set(TABLE_ARRAYS), problems)
-    for include in (header or {}).get("include") or ():
-        included_path = path.parent / include
+    for included_path in _include_paths(path, (header or {}).get("include") or (), problems):
         included = _parse_file(included_path, problems)
         if included is not None:
+            _nested_include(included, included_path, path, problems)
             more = _read_entries(included, included_path, ("nodes", "items"), problems)
             for name in ("nodes", "items"):
                 found[name].extend(more[name])
@@ -213,16 +267,30 @@ def bundled_definitions() -> tuple[str, ...]:
     return tuple(sorted(p.name for p in root.iterdir() if (p / MAIN_FILE).is_file()))
 
 
+def _checked_name(name_or_path: object, function: str) -> str:
+    """``name_or_path`` as text if it is a non-empty str or path; else UsageError."""
+    text = os.fspath(name_or_path) if isinstance(name_or_path, str | os.PathLike) else None
+    if not isinstance(text, str) or not text:
+        raise UsageError(
+            f"{function}(name_or_path): expected a bundled definition's name such as 'icc', or "
+            f"the path of a folder or TOML file (got {name_or_path!r})"
+        )
+    return text
+
+
 def find_definition(name_or_path: str | Path) -> Path:
-    """Return the main file of a definition given a bundled name, a folder or a TOML file."""
-    path = Path(name_or_path)
+    """Return the main file of a definition given a bundled name, a folder or a TOML file.
+
+    A ``name_or_path`` that is no non-empty str or path raises :class:`UsageError`.
+    """
+    name = _checked_name(name_or_path, "find_definition")
+    path = Path(name)
     if path.is_dir():
         return path / MAIN_FILE
     if path.suffix == ".toml" or path.exists():
         return path
-    bundled = _bundled_root() / str(name_or_path) / MAIN_FILE
-    if bundled.is_file():
-        return bundled
+    if name in bundled_definitions():
+        return _bundled_root() / name / MAIN_FILE
     raise DefinitionError(
         f"{name_or_path}: no such file or folder, and no bundled definition of that name "
         f"(bundled: {', '.join(bundled_definitions())})"
@@ -247,6 +315,8 @@ def load_definition(name_or_path: str | Path = "icc") -> Definition:
     ------
     DefinitionError
         Listing every problem found, each naming the file and key path.
+    UsageError
+        ``name_or_path`` is no non-empty str or path (``None``, ``""``, a number).
 
     Examples
     --------
@@ -254,7 +324,7 @@ def load_definition(name_or_path: str | Path = "icc") -> Definition:
     >>> len(icc.children(icc.root))
     17
     """
-    main = find_definition(name_or_path)
+    main = find_definition(_checked_name(name_or_path, "load_definition"))
     problems: Problems = []
     definition = _read_main(main, problems)
     if definition is None:

@@ -24,6 +24,7 @@ from .definition import (
     PeerBand,
     Variant,
 )
+from .ranges import RANGED_FACT_TYPES, fact_range_problems, item_range_problems
 from .schema import (
     ANY_ITEM_KEYS,
     FACT_KEYS,
@@ -134,6 +135,8 @@ def _read_scored(raw: dict[str, Any], where: str, problems: Problems) -> Item | 
     if fields is None:
         return None
     item = Item(**{key: clean[key] for key in ANY_ITEM_KEYS}, **fields)
+    if not _ranges_ok(item, where, problems):
+        return None
     low, high = item.point_range
     if not high > low:
         problems.append(
@@ -142,6 +145,12 @@ def _read_scored(raw: dict[str, Any], where: str, problems: Problems) -> Item | 
         )
         return None
     return item
+
+
+def _ranges_ok(item: Item, where: str, problems: Problems) -> bool:
+    found = item_range_problems(item)
+    problems.extend(f"{where}.{problem}" for problem in found)
+    return not found
 
 
 def _yes_no_fields(clean: dict[str, Any], where: str, problems: Problems) -> dict[str, Any]:
@@ -160,8 +169,18 @@ def _option_fields(clean: dict[str, Any], where: str, problems: Problems) -> dic
     return {"options": options, "cap": clean.get("cap")} if options else None
 
 
+_RANGE_EXAMPLE = "e.g. [0, 100] for a percentage, [0, inf] for a count, [-inf, inf] for any"
+
+
 def _numeric_fields(clean: dict[str, Any], where: str, problems: Problems) -> dict[str, Any] | None:
-    if not _read_numeric_scale(clean, where, problems):
+    scale_ok = _read_numeric_scale(clean, where, problems)
+    if clean["value_range"] is None:
+        problems.append(
+            f"{where}: missing key 'value_range': a numeric item needs value_range = "
+            f"[least, greatest], the values an answer may take ({_RANGE_EXAMPLE})"
+        )
+        return None
+    if not scale_ok:
         return None
     goalposts = clean["goalposts"]
     return {
@@ -169,6 +188,7 @@ def _numeric_fields(clean: dict[str, Any], where: str, problems: Problems) -> di
         "thresholds": clean["thresholds"] or (),
         "points": clean["points"] or (),
         "goalposts": None if goalposts is None else (goalposts[0], goalposts[1]),
+        "value_range": clean["value_range"],
     }
 
 
@@ -192,7 +212,7 @@ def _read_indicator(raw: dict[str, Any], where: str, problems: Problems) -> Item
     if no_target and normalise is not None and normalise.method == "distance":
         problems.append(f"{where}.normalise: distance needs a target, here or in the item")
         return None
-    return Item(
+    item = Item(
         **{key: clean[key] for key in common},
         question=clean["name"],
         unit=clean["unit"],
@@ -200,7 +220,9 @@ def _read_indicator(raw: dict[str, Any], where: str, problems: Problems) -> Item
         target=clean["target"],
         normalise=normalise,
         denominator=clean["denominator"],
+        value_range=clean["value_range"],
     )
+    return item if _ranges_ok(item, where, problems) else None
 
 
 def _read_node(raw: Any, where: str, problems: Problems) -> Node | None:
@@ -214,7 +236,17 @@ def _read_fact(raw: Any, where: str, problems: Problems) -> Fact | None:
     clean = read_table(raw, FACT_KEYS, where, problems)
     if clean is None or not _one_of(clean["type"], FACT_TYPES, f"{where}.type", problems):
         return None
-    return Fact(**clean)
+    if clean["type"] in RANGED_FACT_TYPES and clean["value_range"] is None:
+        problems.append(
+            f"{where}: missing key 'value_range': a fact of type {clean['type']!r} needs "
+            f"value_range = [least, greatest], the values a city's fact may take "
+            f"({_RANGE_EXAMPLE})"
+        )
+        return None
+    fact = Fact(**clean)
+    found = fact_range_problems(fact)
+    problems.extend(f"{where}.{problem}" for problem in found)
+    return None if found else fact
 
 
 def _read_group(raw: Any, where: str, problems: Problems) -> Group | None:

@@ -16,6 +16,7 @@ from .definition import (
     NORMALISE_PARAMETERS,
     Normalisation,
 )
+from .ranges import range_problem
 
 SCHEMA_VERSION = 1
 ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
@@ -43,6 +44,8 @@ ITEM_KEYS_BY_KIND: dict[str, dict[str, tuple[str, bool, Any]]] = {
         "thresholds": ("numbers", False, None),
         "points": ("numbers", False, None),
         "goalposts": ("numbers", False, None),
+        # Required: _numeric_fields says so with an example.
+        "value_range": ("value_range", False, None),
     },
     # An indicator is labelled by `name` and has no `question` (see _read_indicator).
     "indicator": {
@@ -52,6 +55,7 @@ ITEM_KEYS_BY_KIND: dict[str, dict[str, tuple[str, bool, Any]]] = {
         "target": ("number", False, None),
         "normalise": ("normalise", False, None),
         "denominator": ("id", False, ""),
+        "value_range": ("value_range", False, None),
     },
 }
 # Parameter of a `normalise` table -> its checker.
@@ -80,6 +84,8 @@ FACT_KEYS = {
     "type": ("string", True, None),
     "unit": ("string", False, ""),
     "description": ("string", False, ""),
+    # Required for integer and number facts, refused for others: see _read_fact.
+    "value_range": ("value_range", False, None),
 }
 GROUP_KEYS = {
     "id": ("id", True, None),
@@ -167,6 +173,15 @@ def _check_normalise(value: Any) -> tuple[Any, str | None]:
     return (None, f"a valid {method} table: {'; '.join(found)}") if found else (normalisation, None)
 
 
+def _check_value_range(value: Any) -> tuple[Any, str | None]:
+    if isinstance(value, list) and range_problem(value) is None:
+        return (float(value[0]), float(value[1])), None
+    return None, (
+        "[least, greatest], two numbers with least < greatest (inf or -inf for an open end, "
+        "never nan)"
+    )
+
+
 # Checker name -> function returning (clean value, None) or (None, what was expected).
 _CHECKERS: dict[str, Callable[[Any], tuple[Any, str | None]]] = {
     "string": lambda v: (v, None) if isinstance(v, str) else (None, "a string"),
@@ -186,6 +201,7 @@ _CHECKERS: dict[str, Callable[[Any], tuple[Any, str | None]]] = {
     "boolean": lambda v: (v, None) if isinstance(v, bool) else (None, "true or false"),
     "direction": lambda v: (int(v), None) if _is_number(v) and v in (1, -1) else (None, "1 or -1"),
     "normalise": _check_normalise,
+    "value_range": _check_value_range,
 }
 
 
