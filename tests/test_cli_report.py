@@ -64,8 +64,8 @@ def test_city_picks_one_of_several_and_is_required_then(tmp_path, icc):
 
 
 def test_out_must_be_html_or_markdown(tmp_path):
-    """Another suffix is a ScoringError naming the suffixes accepted."""
-    with pytest.raises(icindex.ScoringError, match=r"expected a file ending in .html, .htm, .md"):
+    """Another suffix is a UsageError naming the suffixes accepted."""
+    with pytest.raises(icindex.UsageError, match=r"expected a file ending in .html, .htm, .md"):
         run(["report", str(CITIES / "ansan.toml"), "--out", str(tmp_path / "r.pdf")])
 
 
