@@ -150,7 +150,7 @@ def test_version_prints_the_installed_version(capsys):
         (["score", "--coinr", "i.csv", "m.csv", "--range", "0"], "two numbers LO,HI"),
         (["score", "--coinr", "i.csv", "m.csv", "--missing", "bounds"], "--missing bounds is for"),
         (["score", GOLDEN, "--coinr", "i.csv", "m.csv"], "not both"),
-        (["score", "--coinr", "i.csv", "m.csv", "--sd", "0"], "argument --sd: expected a number > 0"),
+        (["score", "--coinr", "i.csv", "m.csv", "--sd", "0"], "--sd: expected a number > 0"),
         (["score", "--coinr", "i.csv", "m.csv", "--min-availability", "1.5"], "a share from 0"),
         (["score", "--coinr", "i.csv", "m.csv", "--normalise", "goalposts"], "needs low and high"),
         (["score", "--coinr", "i.csv", "m.csv", "--aggregate", "genmean:x"], "needs a number P"),

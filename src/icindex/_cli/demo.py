@@ -135,7 +135,6 @@ def _sample(definition: Definition, cities: Sequence[CityResponse], names: Seque
     )
     name_width = max(width(name) for name in names) + 2
     for name, row in zip(names, rows, strict=True):
-        print(
-            f"  {_pad(name, name_width)}index {row['score']:5.1f}, rank {row['rank']:.0f} of {row['of']}"
-        )
+        rank = f"rank {row['rank']:.0f} of {row['of']}"
+        print(f"  {_pad(name, name_width)}index {row['score']:5.1f}, {rank}")
     print("See icindex compare, advise and report (docs/compare-and-report.md).")
