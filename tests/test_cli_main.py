@@ -146,6 +146,7 @@ def test_version_prints_the_installed_version(capsys):
         (["score"], "give RESPONSES (files or folders) or --coinr IDATA IMETA"),
         (["score", GOLDEN, "--min-coverage", "2"], "argument --min-coverage: expected a share"),
         (["score", GOLDEN, "--min-coverage", "nan"], "argument --min-coverage: expected a share"),
+        (["score", GOLDEN, "--missing", "zero", "--min-coverage", "0.5"], "applies to --missing"),
         (["score", "--coinr", "i.csv", "m.csv", "--range", "100,0"], "LO < HI (got '100,0')"),
         (["score", "--coinr", "i.csv", "m.csv", "--range", "0"], "two numbers LO,HI"),
         (["score", "--coinr", "i.csv", "m.csv", "--missing", "bounds"], "--missing bounds is for"),

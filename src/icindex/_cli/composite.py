@@ -129,8 +129,9 @@ def _given(args: argparse.Namespace, dest: str) -> bool:
 
 
 def check_without_coinr(args: argparse.Namespace, aggregate: bool = True) -> None:
-    """Without ``--coinr``: answers are needed, and the composite options mean nothing
-    (``--aggregate`` included unless ``aggregate`` is False: the analyses' factor)."""
+    """Without ``--coinr``: answers are needed, the composite options mean nothing
+    (``--aggregate`` included unless ``aggregate`` is False: the analyses' factor), and
+    ``--min-coverage`` needs ``--missing`` skip or bounds."""
     if not args.responses:
         raise UsageError("give RESPONSES (files or folders) or --coinr IDATA IMETA")
     options = [o for o in (*_PIPELINE_OPTIONS, "min_availability") if aggregate or o != "aggregate"]
@@ -138,6 +139,11 @@ def check_without_coinr(args: argparse.Namespace, aggregate: bool = True) -> Non
     if given:
         named = ", ".join("--" + dest.replace("_", "-") for dest in given)
         raise UsageError(f"{named}: these options need --coinr (composite indices)")
+    if args.missing == "zero" and args.min_coverage > 0:
+        raise UsageError(
+            f"--min-coverage {args.min_coverage:g}: applies to --missing skip and bounds; "
+            "zero scores every node"
+        )
 
 
 def check(args: argparse.Namespace, aggregate: bool = True) -> None:

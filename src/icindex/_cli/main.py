@@ -93,7 +93,12 @@ def _version() -> str:
         return "unknown (not installed)"
 
 
-def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+def _parser() -> argparse.ArgumentParser:
+    """The ``icindex`` parser."""
+    return _parsers()[0]
+
+
+def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
     """The ``icindex`` parser and each command's own parser (whose ``error`` exits 2)."""
     parser = argparse.ArgumentParser(
         prog="icindex",
@@ -176,7 +181,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     0 on success (and when the reader of standard output stops early), 1 for a mistake in an
     input file, 2 for a mistake in the command line (argparse exits with it).
     """
-    parser, commands = _parser()
+    parser, commands = _parsers()
     args = parser.parse_args(argv)
     try:
         if args.command in _CHECKS:
