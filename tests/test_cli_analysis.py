@@ -11,6 +11,7 @@ import pytest
 
 import icindex
 from icindex._cli.main import main
+from tests.cli import usage_error
 
 ASEM = Path(__file__).resolve().parent / "data" / "coinr-asem"
 COINR = ["--coinr", str(ASEM / "asem_idata.csv"), str(ASEM / "asem_imeta.csv")]
@@ -101,18 +102,48 @@ def test_sensitivity_per_unit_names_each_unit(capsys):
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ([CITIES, "--reps", "5"], "give one or more factors"),
-        ([CITIES, "--normalisers", "minmax,zscore"], "composite indices"),
         ([*COINR, "--aggregate", "amean,gmean"], "gmean, which needs children > 0"),
         ([CITIES, "--weights-noise", "7=0.1"], "level 7"),
-        ([*COINR, "--missing-policies", "skip,zero"], "choices are"),
     ],
 )
-def test_mistakes_print_one_line_and_exit_1(capsys, options, message):
-    """A bad analysis prints one error line naming the problem and exits 1."""
+def test_mistakes_in_the_inputs_print_one_line_and_exit_1(capsys, options, message):
+    """An analysis the data cannot take prints one error line naming the problem, exit 1."""
     status = main(["uncertainty", *options, "--reps", "5"])
     err = capsys.readouterr().err
     assert status == 1 and message in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ([CITIES], "give one or more factors"),
+        ([CITIES, "--normalisers", "minmax,zscore"], "composite indices (--coinr)"),
+        ([*COINR, "--missing-policies", "skip,zero"], "choices are"),
+        ([CITIES, "--missing-policies", "skip,mean"], "for questionnaires, choices are"),
+        ([*COINR, "--normalisers", "minmax,cube"], "--normalisers: expected"),
+        ([CITIES, "--aggregate", "amean,median"], "expected amean, gmean, hmean or genmean:P"),
+        ([CITIES, "--aggregate-levels", "2", "--leave-out", "2"], "expected --aggregate"),
+        ([CITIES, "--leave-out", "0"], "expected a whole number >= 1"),
+        ([CITIES, "--leave-out", "2", "--reps", "0"], "expected a whole number >= 1"),
+        ([CITIES, "--leave-out", "2", "--seed", "-1"], "expected a whole number >= 0"),
+        ([CITIES, "--leave-out", "2", "--top", "1,0"], "whole numbers >= 1"),
+        ([CITIES, "--weights-noise", "2=1.5"], "F from 0 to 1"),
+        ([CITIES, "--dirichlet", "2:0"], "C > 0"),
+        ([CITIES, "--leave-out", "2", "--min-coverage", "2"], "a share from 0 to 1"),
+        ([CITIES, "--leave-out", "2", "--scheduler", "tcp://x:1"], "--backend dask"),
+    ],
+)
+def test_option_mistakes_are_usage_errors(capsys, options, message):
+    """Options that cannot work (values or combinations) exit 2 before any file is read."""
+    assert message in usage_error(capsys, ["uncertainty", *options])
+
+
+def test_sensitivity_options_are_checked_too(capsys):
+    """`sensitivity` refuses a bad --base-samples and a missing factor with exit 2."""
+    assert "whole number >= 1" in usage_error(
+        capsys, ["sensitivity", CITIES, "--leave-out", "2", "--base-samples", "0"]
+    )
+    assert "give one or more factors" in usage_error(capsys, ["sensitivity", CITIES])
 
 
 def test_a_bad_noise_option_is_a_usage_error(capsys):

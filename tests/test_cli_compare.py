@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -60,3 +61,20 @@ def test_pick_city_names_the_cities_of_the_file(city):
     cities = [icindex.CityResponse("a", "A"), icindex.CityResponse("b", "B")]
     with pytest.raises(icindex.ResponseError, match="a, b"):
         pick_city(cities, city, Path("f.csv"))
+
+
+def _evil_city(folder: Path) -> Path:
+    """Ansan's answers under a name and round holding terminal escape sequences."""
+    text = (CITIES / "ansan.toml").read_text(encoding="utf-8")
+    text = re.sub(r'(?m)^name = ".*"$', r'name = "Evil\\u001b[2J\\nCity"', text)
+    path = folder / "evil.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_city_names_reach_the_terminal_escaped(tmp_path, capsys):
+    """A name with ESC and a newline is shown as escapes in the table and the summary."""
+    evil = _evil_city(tmp_path)
+    assert main(["compare", str(evil), "--sample", str(CITIES / "sejong.toml")]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "Evil\\x1b[2J\\nCity (ansan), compared with" in out

@@ -9,6 +9,7 @@ import statistics
 import pytest
 
 from icindex._cli.main import main
+from tests.cli import usage_error
 from tests.test_io_coinr import META, small
 
 DATA = """
@@ -95,22 +96,22 @@ def test_genmean_power_is_parsed(capsys, tmp_path):
     assert caught.value.code == 2
 
 
-def test_option_for_another_normaliser_is_an_error(capsys, tmp_path):
-    """--mean applies to zscore only: with the default minmax it is refused."""
-    status, _, err = run(capsys, tmp_path, "--mean", "3")
-    assert status == 1 and "--mean does not apply to minmax" in err
+def test_option_for_another_normaliser_is_a_usage_error(capsys, tmp_path):
+    """--mean applies to zscore only: with the default minmax it is a usage error (exit 2)."""
+    message = usage_error(capsys, ["score", "--coinr", "i.csv", "m.csv", "--mean", "3"])
+    assert message == "--mean does not apply to minmax"
 
 
 def test_neither_responses_nor_coinr(capsys):
-    """`score` with nothing to score says what to give."""
-    assert main(["score"]) == 1
-    assert "give RESPONSES (files or folders) or --coinr IDATA IMETA" in capsys.readouterr().err
+    """`score` with nothing to score is a usage error saying what to give."""
+    message = usage_error(capsys, ["score"])
+    assert message == "give RESPONSES (files or folders) or --coinr IDATA IMETA"
 
 
 def test_composite_options_need_coinr(capsys, tmp_path):
-    """--normalise without --coinr is refused rather than ignored."""
-    assert main(["score", str(tmp_path / "x.toml"), "--normalise", "zscore"]) == 1
-    assert "--normalise: these options need --coinr" in capsys.readouterr().err
+    """--normalise without --coinr is refused (exit 2) rather than ignored."""
+    message = usage_error(capsys, ["score", str(tmp_path / "x.toml"), "--normalise", "zscore"])
+    assert message == "--normalise: these options need --coinr (composite indices)"
 
 
 def test_unreadable_project_is_one_line(capsys, tmp_path):
@@ -121,6 +122,6 @@ def test_unreadable_project_is_one_line(capsys, tmp_path):
 
 
 def test_index_option_does_not_mix_with_coinr(capsys, tmp_path):
-    """--index names a definition for answers; with --coinr it is refused, not ignored."""
-    status, _, err = run(capsys, tmp_path, "--index", "other")
-    assert status == 1 and "--coinr brings its own definition" in err
+    """--index names a definition for answers; with --coinr it is a usage error, not ignored."""
+    message = usage_error(capsys, ["score", "--coinr", "i.csv", "m.csv", "--index", "other"])
+    assert message == "--index is for answers; --coinr brings its own definition"

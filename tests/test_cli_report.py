@@ -64,8 +64,8 @@ def test_city_picks_one_of_several_and_is_required_then(tmp_path, icc):
 
 
 def test_out_must_be_html_or_markdown(tmp_path):
-    """Another suffix is a ScoringError naming the suffixes accepted."""
-    with pytest.raises(icindex.ScoringError, match=r"expected a file ending in .html, .htm, .md"):
+    """Another suffix is a UsageError naming the suffixes accepted."""
+    with pytest.raises(icindex.UsageError, match=r"expected a file ending in .html, .htm, .md"):
         run(["report", str(CITIES / "ansan.toml"), "--out", str(tmp_path / "r.pdf")])
 
 
@@ -127,3 +127,16 @@ def test_a_synthetic_city_against_the_synthetic_sample_has_peers(tmp_path):
     group = sample.peer_groups[sample.row("syn-007")]
     assert group and group in page and "Synthetic sample." in page
     assert f"{index['peer_rank']:.0f} of {index['peers']}" in page
+
+
+def test_the_summary_line_shows_the_name_escaped(tmp_path, capsys):
+    """The one line `report` prints shows control characters in the city's name as escapes."""
+    text = (CITIES / "ansan.toml").read_text(encoding="utf-8")
+    evil = tmp_path / "evil.toml"
+    evil.write_text(text.replace('name = "Ansan', 'name = "\\u001b[31mAnsan', 1), encoding="utf-8")
+    out = tmp_path / "r.md"
+    assert run(["report", str(evil), "--out", str(out)]) == 0
+    assert (
+        capsys.readouterr().out
+        == f"{out}: report on \\x1b[31mAnsan (안산시) against a sample of 1 city\n"
+    )

@@ -15,6 +15,7 @@ from icindex._cli.main import main
 from icindex._io import synthetic
 from icindex._io.synthetic import synthetic_sample
 from icindex._io.synthetic_write import write_synthetic
+from tests.cli import usage_error
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.filterwarnings("error")
@@ -75,7 +76,7 @@ def test_a_reader_that_stops_early_stops_the_stream_quietly():
         assert process.stdout.read(10) == b"city_id,na"
         process.stdout.close()
         error = process.stderr.read()
-        assert process.wait(timeout=60) == 1 and error == b""
+        assert process.wait(timeout=60) == 0 and error == b""
 
 
 def test_cli_writes_parquet_for_a_parquet_file(tmp_path):
@@ -88,10 +89,15 @@ def test_cli_writes_parquet_for_a_parquet_file(tmp_path):
     assert table.column_names[:5] == ["city_id", "name", "country", "round", "population"]
 
 
-def test_cli_reports_a_bad_n_in_one_line(capsys):
-    """A negative --n is an error naming what was expected and found; exit status 1."""
-    assert main(["synth", "--n", "-3", "--seed", "1"]) == 1
-    error = capsys.readouterr().err
-    assert error.strip() == (
-        "icindex: error: write_synthetic: n must be a whole number >= 0 (got -3)"
-    )
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--n", "-3", "--seed", "1"], "argument --n: expected a whole number >= 0 (got '-3')"),
+        (["--n", "2.5", "--seed", "1"], "argument --n: expected a whole number >= 0"),
+        (["--seed", "-1"], "argument --seed: expected a whole number >= 0"),
+        (["--seed", "1", "--unknown-share", "1.5"], "expected a share from 0 to 1"),
+    ],
+)
+def test_cli_bad_option_values_are_usage_errors(capsys, options, message):
+    """A negative --n, a fractional one, a negative seed or a share over 1 exit 2."""
+    assert message in usage_error(capsys, ["synth", *options])

@@ -353,16 +353,18 @@ def test_cli_score_on_dask_writes_the_same_bytes(icc, tmp_path, capsys):
 
 
 def test_scheduler_without_the_dask_backend_is_refused(capsys):
-    """`--scheduler` with the numpy backend exits 1 naming --backend dask."""
+    """`--scheduler` with the numpy backend is a usage error (exit 2) naming --backend dask."""
     argv = ["uncertainty", *COINR, "--weights-noise", "2=0.25", "--reps", "5"]
-    assert main([*argv, "--scheduler", "tcp://127.0.0.1:9"]) == 1
-    assert "expected --backend dask" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as caught:
+        main([*argv, "--scheduler", "tcp://127.0.0.1:9"])
+    assert caught.value.code == 2 and "expected --backend dask" in capsys.readouterr().err
 
 
 def test_score_dask_backend_refuses_coinr():
     """`score --coinr --backend dask`: composite indices are refused with the reason."""
-    with pytest.raises(icindex.ScoringError, match="normalised across all its units"):
-        cli_scale.check_answers(argparse.Namespace(backend="dask", scheduler=None))
+    args = argparse.Namespace(backend="dask", scheduler=None, command="score", coinr=["i", "m"])
+    with pytest.raises(icindex.UsageError, match="normalised across all its units"):
+        cli_scale.check_backend(args)
 
 
 def test_the_scoring_example_of_docs_scale_runs_as_written(repo):

@@ -21,6 +21,7 @@ from .._report.advice import TABLE_COLUMNS, AdviceList, advise
 from .analysis import ANALYSIS_FORMATS, write_rows
 from .arguments import positive_int
 from .cities import peer_cities, pick_city
+from .output import emit, shown
 
 __all__ = ["add_parser", "run"]
 
@@ -97,7 +98,7 @@ def _table(advice: AdviceList) -> str:
     """An aligned table for the terminal: text left, gains right, the question last."""
     columns = [c for c in TABLE_COLUMNS if c != "question"] + ["question"]
     cells = [
-        [_gain(row[c]) if c == "gain" else str(row[c]) for c in columns] for row in advice.table()
+        [_gain(row[c]) if c == "gain" else shown(row[c]) for c in columns] for row in advice.table()
     ]
     rows = [columns, *cells]
     widths = [max(len(row[i]) for row in rows) for i in range(len(columns))]
@@ -109,7 +110,7 @@ def _table(advice: AdviceList) -> str:
 def _text(advice: AdviceList, format: str) -> str:
     rows = advice.table()
     if format == "table":
-        return _table(advice) + "\n".join(["", *_footer(advice)]) + "\n"
+        return _table(advice) + "\n".join(["", *map(shown, _footer(advice))]) + "\n"
     if rows:
         return write_rows(rows, format, None)
     return "[]\n" if format == "json" else ",".join(TABLE_COLUMNS) + "\n"
@@ -125,12 +126,8 @@ def run(args: argparse.Namespace) -> int:
         advice = attrs.evolve(advice, note=" ".join(filter(None, (advice.note, note))))
     if args.top is not None:
         advice = advice.top(args.top)
-    text = _text(advice, args.format)
-    if args.out is None:
-        sys.stdout.write(text)
-    else:
-        args.out.write_text(text, encoding="utf-8")
+    emit(_text(advice, args.format), args.out)
     if args.format != "table":
         for line in _footer(advice):
-            print(line, file=sys.stderr)
+            print(shown(line), file=sys.stderr)
     return 0

@@ -27,14 +27,19 @@ from .._analysis.factors import (
     WeightNoise,
 )
 from .._analysis.sensitivity import sensitivity
+from .._engine.impute import GROUP_METHODS, IMPUTE_METHODS
 from .._engine.plan import Plan, compile
-from .._errors import ScoringError
+from .._errors import ScoringError, UsageError
+from .._files import parse_number, visible
 from .._io.coinr import read_coinr
 from .._io.responses import read_responses
+from .._model.definition import NORMALISE_METHODS
 from .._model.loader import load_definition
 from . import composite, scale
+from .arguments import nonnegative_int, positive_float, positive_int, positive_ints
+from .output import write_text
 
-__all__ = ["COMMANDS", "add_parsers", "write_rows"]
+__all__ = ["COMMANDS", "add_parsers", "check", "write_rows"]
 
 ANALYSIS_FORMATS = ("csv", "json", "table")
 
@@ -44,33 +49,34 @@ def _noise(text: str) -> dict[int, float]:
     for part in text.split(","):
         level, _, width = part.partition("=")
         try:
-            pairs[int(level)] = float(width)
-        except ValueError:
+            key, half_width = positive_int(level), parse_number(width)
+        except (ValueError, argparse.ArgumentTypeError):
             raise argparse.ArgumentTypeError(
                 f"expected LEVEL=F[,LEVEL=F], e.g. 2=0.25 (got {part!r})"
             ) from None
+        if not 0.0 <= half_width <= 1.0:
+            raise argparse.ArgumentTypeError(f"expected F from 0 to 1 in LEVEL=F (got {part!r})")
+        pairs[key] = half_width
     return pairs
 
 
 def _dirichlet(text: str) -> tuple[int, float]:
     level, _, concentration = text.partition(":")
     try:
-        return int(level), float(concentration or 1.0)
-    except ValueError:
+        return positive_int(level), positive_float(concentration or "1")
+    except argparse.ArgumentTypeError:
         raise argparse.ArgumentTypeError(
-            f"expected LEVEL[:CONCENTRATION], e.g. 2:5 (got {text!r})"
+            f"expected LEVEL[:CONCENTRATION], a level >= 1 and C > 0, e.g. 2:5 (got {text!r})"
         ) from None
 
 
 def _names(text: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in text.split(",") if part.strip())
-
-
-def _levels(text: str) -> tuple[int, ...]:
-    try:
-        return tuple(int(part) for part in _names(text))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected levels L[,L] (got {text!r})") from None
+    names = tuple(part.strip() for part in text.split(",") if part.strip())
+    if not names or len(set(names)) != len(names):
+        raise argparse.ArgumentTypeError(
+            f"expected one or more distinct names separated by commas (got {text!r})"
+        )
+    return names
 
 
 def add_factors(parser: argparse.ArgumentParser) -> None:
@@ -97,7 +103,7 @@ def add_factors(parser: argparse.ArgumentParser) -> None:
     )
     add(
         "--aggregate-levels",
-        type=_levels,
+        type=positive_ints,
         metavar="L[,L]",
         help="the levels whose nodes --aggregate changes (default: all)",
     )
@@ -113,9 +119,14 @@ def add_factors(parser: argparse.ArgumentParser) -> None:
         metavar="N1,N2,...",
         help="--coinr: a choice of normalisers, e.g. minmax,zscore",
     )
-    add("--leave-out", type=int, metavar="LEVEL", help="leave out one entry of LEVEL at a time")
+    add(
+        "--leave-out",
+        type=positive_int,
+        metavar="LEVEL",
+        help="leave out one entry of LEVEL at a time",
+    )
     add("--target", metavar="ID", help="the aggregate analysed (default: the index)")
-    add("--seed", type=int, metavar="S", help="random seed (default: fresh entropy)")
+    add("--seed", type=nonnegative_int, metavar="S", help="random seed (default: fresh entropy)")
     add("--format", choices=ANALYSIS_FORMATS, default="csv", help="output (default: csv)")
     add("--out", type=Path, metavar="FILE", help="write to FILE instead of stdout")
 
@@ -123,13 +134,13 @@ def add_factors(parser: argparse.ArgumentParser) -> None:
 def _missing(choices: tuple[str, ...]) -> MissingPolicy:
     groups = {c.partition(":")[2] for c in choices if ":" in c}
     if len(groups) > 1:
-        raise ScoringError(f"--missing-policies: one group for all (got {sorted(groups)})")
+        raise UsageError(f"--missing-policies: one group for all (got {sorted(groups)})")
     policies = tuple(c.partition(":")[0] for c in choices)
     return MissingPolicy(policies, group=groups.pop() if groups else None)
 
 
 def factors_of(args: argparse.Namespace) -> list[Factor]:
-    """The factors the options ask for, in a fixed order; ScoringError if there are none."""
+    """The factors the options ask for, in a fixed order; UsageError if there are none."""
     factors: list[Factor] = []
     if args.weights_noise:
         factors.append(WeightNoise(args.weights_noise))
@@ -144,11 +155,40 @@ def factors_of(args: argparse.Namespace) -> list[Factor]:
     if args.leave_out is not None:
         factors.append(LeaveOneOut(level=args.leave_out))
     if not factors:
-        raise ScoringError(
-            f"{args.command}: give one or more factors (--weights-noise, --dirichlet, "
+        raise UsageError(
+            "give one or more factors (--weights-noise, --dirichlet, "
             "--aggregate, --missing-policies, --normalisers, --leave-out)"
         )
     return factors
+
+
+def check(args: argparse.Namespace) -> None:
+    """UsageError for options that cannot work, before any file is read: the inputs' options
+    (as ``score``'s), no factor, or factor choices that do not fit answers or ``--coinr``."""
+    composite.check(args, aggregate=False)
+    scale.check_backend(args)
+    composite_index = args.coinr is not None
+    kind = "composite indices" if composite_index else "questionnaires"
+    if args.missing_policies:
+        allowed = ("skip", *IMPUTE_METHODS[1:]) if composite_index else ("skip", "zero")
+        for choice in args.missing_policies:
+            method, _, group = choice.partition(":")
+            if method not in allowed or (method in GROUP_METHODS) != bool(group):
+                raise UsageError(
+                    f"--missing-policies: for {kind}, choices are {list(allowed)} "
+                    f"(group_mean and group_median as group_mean:GROUP) (got {choice!r})"
+                )
+    if args.normalisers and not composite_index:
+        raise UsageError("--normalisers: normalisers are for composite indices (--coinr)")
+    for method in args.normalisers or ():
+        if method not in NORMALISE_METHODS:
+            raise UsageError(f"--normalisers: expected {list(NORMALISE_METHODS)} (got {method!r})")
+    if args.aggregate_levels and not args.aggregate:
+        raise UsageError("--aggregate-levels: expected --aggregate with it")
+    try:
+        factors_of(args)
+    except ScoringError as error:  # the factors check their own settings
+        raise UsageError(str(error)) from None
 
 
 def analysis_inputs(args: argparse.Namespace) -> tuple[Plan, Any]:
@@ -199,14 +239,14 @@ def write_rows(rows: Sequence[dict[str, object]], format: str, out: Path | None)
         text = "\n".join("  ".join(line).rstrip() for line in lines)
     text = text if text.endswith("\n") else text + "\n"
     if out is not None:
-        out.write_text(text, encoding="utf-8")
+        write_text(out, text)
     return text
 
 
 def _short(value: object) -> str:
     if isinstance(value, float):
         return "n/a" if math.isnan(value) else f"{value:.4g}"
-    return str(value)
+    return visible(str(value))
 
 
 def add_parsers(commands: Any, inputs: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -219,10 +259,12 @@ def add_parsers(commands: Any, inputs: Callable[[argparse.ArgumentParser], None]
     )
     inputs(run)
     add_factors(run)
-    run.add_argument("--reps", type=int, default=1000, metavar="N", help="replications (1000)")
+    run.add_argument(
+        "--reps", type=positive_int, default=1000, metavar="N", help="replications (1000)"
+    )
     run.add_argument(
         "--top",
-        type=_levels,
+        type=positive_ints,
         default=(1, 3, 10),
         metavar="K[,K]",
         help="report the probability of a rank <= K (default 1,3,10)",
@@ -245,13 +287,17 @@ def add_parsers(commands: Any, inputs: Callable[[argparse.ArgumentParser], None]
     add_factors(sens)
     sens.add_argument(
         "--base-samples",
-        type=int,
+        type=positive_int,
         default=1024,
         metavar="N",
         help="base samples N; N * (factors + 2) re-scorings (default 1024)",
     )
     sens.add_argument(
-        "--boot", type=int, default=1000, metavar="B", help="bootstrap resamples (default 1000)"
+        "--boot",
+        type=positive_int,
+        default=1000,
+        metavar="B",
+        help="bootstrap resamples (default 1000)",
     )
     sens.add_argument(
         "--per-unit",
@@ -297,6 +343,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
 
 
 def _emit(text: str, out: Path | None) -> None:
+    """``text`` to standard output, unless :func:`write_rows` wrote it to ``out``."""
     if out is None:
         sys.stdout.write(text)
 

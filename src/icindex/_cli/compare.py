@@ -13,6 +13,7 @@ from .._report.sample import Sample
 from .._report.sample_io import save_sample
 from .analysis import write_rows
 from .cities import with_sample
+from .output import shown, write_text
 
 __all__ = ["add_parser", "run"]
 
@@ -51,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "table":
         text += "".join(_summary(sample, result) for result in results)
         if args.out is not None:
-            args.out.write_text(text, encoding="utf-8")
+            write_text(args.out, text)
     if args.out is None:
         print(text, end="")
     if args.save_sample is not None:
@@ -63,7 +64,7 @@ def _summary(sample: Sample, result: Any) -> str:
     """Strengths, weaknesses and good practice under the table, in words."""
     names = dict(zip(sample.city_ids, sample.names, strict=True))
     against = f"peers ({result.peer_group})" if result.peer_group else "the sample"
-    lines = [f"\n{result.name} ({result.city}), compared with {against}"]
+    lines = [f"{result.name} ({result.city}), compared with {against}"]
     if result.peer_note:
         lines.append(f"  {result.peer_note}")
     lines.append(f"  strengths: {', '.join(result.strengths) or 'none above average'}")
@@ -71,4 +72,4 @@ def _summary(sample: Sample, result: Any) -> str:
     for indicator, cities in result.good_practice.items():
         if cities and indicator in result.weaknesses:
             lines.append(f"  good practice in {indicator}: {', '.join(names[c] for c in cities)}")
-    return "\n".join(lines) + "\n"
+    return "\n" + "\n".join(shown(line) for line in lines) + "\n"

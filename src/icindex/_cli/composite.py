@@ -15,7 +15,8 @@ import numpy as np
 
 from .._engine.impute import GROUP_METHODS, IMPUTE_METHODS
 from .._engine.score import score_composite
-from .._errors import ScoringError
+from .._errors import UsageError
+from .._files import parse_number
 from .._io.coinr import read_coinr
 from .._model.definition import (
     AGGREGATION_METHODS,
@@ -24,10 +25,12 @@ from .._model.definition import (
     Normalisation,
 )
 from .._results.scores import Scores
+from .arguments import ascending_pair, finite_float, positive_float, share
 
 __all__ = [
     "COINR_FORMATS",
     "add_options",
+    "check",
     "check_coinr",
     "check_without_coinr",
     "normalisation",
@@ -49,14 +52,6 @@ _PARAMETER_OPTIONS = {
 _PIPELINE_OPTIONS = (*_PARAMETER_OPTIONS, "normalise", "aggregate", "impute", "shift")
 
 
-def _pair(text: str) -> tuple[float, float]:
-    try:
-        low, high = (float(part) for part in text.split(","))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected two numbers LO,HI (got {text!r})") from None
-    return low, high
-
-
 def _aggregation(text: str) -> tuple[str, float | None]:
     method, _, power = text.partition(":")
     if method not in AGGREGATION_METHODS or (method == "genmean") != bool(power):
@@ -64,7 +59,7 @@ def _aggregation(text: str) -> tuple[str, float | None]:
             f"expected amean, gmean, hmean or genmean:P (got {text!r})"
         )
     try:
-        return method, float(power) if power else None
+        return method, parse_number(power) if power else None
     except ValueError:
         raise argparse.ArgumentTypeError(f"genmean:P needs a number P (got {power!r})") from None
 
@@ -87,10 +82,15 @@ def add_options(parser: argparse.ArgumentParser, aggregate: bool = True) -> None
     add = group.add_argument
     add("--coinr", nargs=2, type=Path, metavar=("IDATA", "IMETA"), help="a COINr project's tables")
     add("--normalise", choices=NORMALISE_METHODS, help="normaliser (default: minmax)")
-    add("--range", type=_pair, metavar="LO,HI", help="output range (default 0,100)")
-    add("--mean", type=float, metavar="M", help="zscore: the mean (default 0)")
-    add("--sd", type=float, metavar="S", help="zscore: the standard deviation (default 1)")
-    add("--bounds", type=_pair, metavar="LOW,HIGH", help="goalposts/fixed: bounds, raw scale")
+    add("--range", type=ascending_pair, metavar="LO,HI", help="output range (default 0,100)")
+    add("--mean", type=finite_float, metavar="M", help="zscore: the mean (default 0)")
+    add("--sd", type=positive_float, metavar="S", help="zscore: the standard deviation (default 1)")
+    add(
+        "--bounds",
+        type=ascending_pair,
+        metavar="LOW,HIGH",
+        help="goalposts/fixed: bounds, raw scale",
+    )
     add("--no-truncate", action="store_true", help="goalposts: keep values beyond the bounds")
     add("--cap", action="store_true", help="distance: values beyond the target score as it")
     if aggregate:
@@ -109,12 +109,18 @@ def add_options(parser: argparse.ArgumentParser, aggregate: bool = True) -> None
     )
     add(
         "--min-availability",
-        type=float,
+        type=share,
         default=0.0,
         metavar="SHARE",
         help="a node with a smaller share of known children is n/a (COINr's dat_thresh)",
     )
-    add("--shift", type=float, default=0.0, metavar="C", help="add C before aggregating, then -C")
+    add(
+        "--shift",
+        type=finite_float,
+        default=0.0,
+        metavar="C",
+        help="add C before aggregating, then -C",
+    )
 
 
 def _given(args: argparse.Namespace, dest: str) -> bool:
@@ -123,19 +129,36 @@ def _given(args: argparse.Namespace, dest: str) -> bool:
 
 
 def check_without_coinr(args: argparse.Namespace, aggregate: bool = True) -> None:
-    """Without ``--coinr``: answers are needed, and the composite options mean nothing
-    (``--aggregate`` included unless ``aggregate`` is False: the analyses' factor)."""
+    """Without ``--coinr``: answers are needed, the composite options mean nothing
+    (``--aggregate`` included unless ``aggregate`` is False: the analyses' factor), and
+    ``--min-coverage`` needs ``--missing`` skip or bounds."""
     if not args.responses:
-        raise ScoringError(
-            f"{args.command}: give RESPONSES (files or folders) or --coinr IDATA IMETA"
-        )
+        raise UsageError("give RESPONSES (files or folders) or --coinr IDATA IMETA")
     options = [o for o in (*_PIPELINE_OPTIONS, "min_availability") if aggregate or o != "aggregate"]
     given = [dest for dest in options if hasattr(args, dest) and _given(args, dest)]
     if given:
         named = ", ".join("--" + dest.replace("_", "-") for dest in given)
-        raise ScoringError(
-            f"{args.command}: {named}: these options need --coinr (composite indices)"
+        raise UsageError(f"{named}: these options need --coinr (composite indices)")
+    if args.missing == "zero" and args.min_coverage > 0:
+        raise UsageError(
+            f"--min-coverage {args.min_coverage:g}: applies to --missing skip and bounds; "
+            "zero scores every node"
         )
+
+
+def check(args: argparse.Namespace, aggregate: bool = True) -> None:
+    """The inputs' options, checked before any file is read: UsageError on a mistake.
+
+    With ``--coinr`` as :func:`check_coinr` and the normaliser's settings usable; without,
+    as :func:`check_without_coinr`.
+    """
+    if args.coinr is None:
+        check_without_coinr(args, aggregate)
+        return
+    check_coinr(args)
+    settings = normalisation(args)
+    if settings is not None and settings.problems():
+        raise UsageError(f"--normalise {settings.method}: {settings.problems()[0]}")
 
 
 def normalisation(args: argparse.Namespace) -> Normalisation | None:
@@ -147,7 +170,7 @@ def normalisation(args: argparse.Namespace) -> Normalisation | None:
             continue
         unused = [p for p in parameters if p not in NORMALISE_PARAMETERS[method]]
         if unused:
-            raise ScoringError(f"score: --{dest.replace('_', '-')} does not apply to {method}")
+            raise UsageError(f"--{dest.replace('_', '-')} does not apply to {method}")
         settings.update(zip(parameters, _values(dest, getattr(args, dest)), strict=True))
     if args.normalise is None and not settings:
         return None
@@ -165,14 +188,13 @@ def _values(dest: str, value: Any) -> tuple[Any, ...]:
 def check_coinr(args: argparse.Namespace) -> None:
     """With ``--coinr``: no answers, no ``--index``, no ``--missing`` other than skip."""
     if args.responses:
-        raise ScoringError(f"{args.command}: give RESPONSES or --coinr IDATA IMETA, not both")
+        raise UsageError("give RESPONSES or --coinr IDATA IMETA, not both")
     if args.index != "icc":
-        raise ScoringError(
-            f"{args.command}: --index is for answers; --coinr brings its own definition"
-        )
+        raise UsageError("--index is for answers; --coinr brings its own definition")
     if args.missing != "skip":
-        raise ScoringError(
-            f"{args.command}: --missing {args.missing} is for answers; --coinr skips"
+        raise UsageError(
+            f"--missing {args.missing} is for answers; --coinr skips unknown values "
+            "(or imputes them: --impute)"
         )
 
 

@@ -1,7 +1,10 @@
-"""The ``icindex`` command: demo, score, validate and items.
+"""The ``icindex`` command: the parser, ``score``, and the exit statuses of every command.
 
-A user error (an :class:`IcindexError` or an unreadable file) prints one line and exits 1; a
-usage error exits 2 (argparse's convention).
+A mistake in the command line (an option's value, options that do not go together) is a usage
+error: ``usage: ...`` and ``icindex <command>: error: ...`` on standard error, exit status 2
+(argparse's convention), found before any file is read. A mistake in an input file (an
+:class:`IcindexError`, an unreadable file) prints one line ``icindex: error: ...`` and exits 1.
+A reader that stops early (``icindex items | head -n 1``) ends the command quietly, status 0.
 """
 
 from __future__ import annotations
@@ -9,20 +12,32 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from .._engine.plan import MISSING_POLICIES
-from .._engine.score import score
-from .._errors import IcindexError
-from .._io.responses import CityResponse, read_responses
-from .._io.synthetic import synthetic_sample
-from .._model.definition import Definition, Item
-from .._model.loader import bundled_definitions, load_definition, shipped_folder, validate_paths
-from .._report.compare import compare as compare_city
-from .._report.sample import Sample
+from .._errors import IcindexError, UsageError
+from .._files import visible
+from .._io.responses import read_responses
+from .._model.loader import bundled_definitions, load_definition
 from .._results.export import EXPORTERS
-from . import advise, analysis, compare, composite, report, scale, stream, synth
+from . import (
+    advise,
+    analysis,
+    compare,
+    composite,
+    demo,
+    items,
+    report,
+    scale,
+    stream,
+    synth,
+    template,
+    validate,
+)
+from .arguments import share
+from .output import emit
 
 __all__ = ["main"]
 
@@ -30,13 +45,23 @@ __all__ = ["main"]
 FORMATS = tuple(name for name in EXPORTERS if name not in composite.COINR_FORMATS.values())
 
 
-def _add_index(parser: argparse.ArgumentParser) -> None:
+def _add_index(parser: argparse.ArgumentParser, purpose: str = "definition") -> None:
     parser.add_argument(
         "--index",
         default="icc",
         metavar="NAME|PATH",
-        help=f"definition: a bundled name ({', '.join(bundled_definitions())}) or a path "
+        help=f"{purpose}: a bundled name ({', '.join(bundled_definitions())}) or a path "
         "(folder with index.toml, or a TOML file); default: icc",
+    )
+
+
+def _add_min_coverage(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--min-coverage",
+        type=share,
+        default=0.0,
+        metavar="SHARE",
+        help="with skip/bounds: a node whose known weight share is below SHARE (0-1) is n/a",
     )
 
 
@@ -47,13 +72,7 @@ def _add_missing(parser: argparse.ArgumentParser, default: str) -> None:
         default=default,
         help=f"how unknown answers count (default: {default}); see docs/scoring.md",
     )
-    parser.add_argument(
-        "--min-coverage",
-        type=float,
-        default=0.0,
-        metavar="SHARE",
-        help="with skip/bounds: a node whose known weight share is below SHARE (0-1) is n/a",
-    )
+    _add_min_coverage(parser)
 
 
 def _inputs(parser: argparse.ArgumentParser, aggregate: bool = False) -> None:
@@ -67,19 +86,27 @@ def _inputs(parser: argparse.ArgumentParser, aggregate: bool = False) -> None:
     composite.add_options(parser, aggregate=aggregate)
 
 
+def _version() -> str:
+    try:
+        return version("icindex")
+    except PackageNotFoundError:  # a source tree on PYTHONPATH, not installed
+        return "unknown (not installed)"
+
+
 def _parser() -> argparse.ArgumentParser:
+    """The ``icindex`` parser."""
+    return _parsers()[0]
+
+
+def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    """The ``icindex`` parser and each command's own parser (whose ``error`` exits 2)."""
     parser = argparse.ArgumentParser(
         prog="icindex",
         description="Score cities on the Intercultural Cities Index or any composite index.",
     )
+    parser.add_argument("--version", action="version", version=f"icindex {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    demo = commands.add_parser("demo", help="score the three bundled example cities")
-    demo.description = (
-        "Score the example cities Ansan, Sejong and Gwangjin-gu (built from public profiles) "
-        "with the bundled ICC definition: index, indicators, coverage and bounds."
-    )
-    _add_missing(demo, "bounds")
+    demo.add_parser(commands, _add_min_coverage)
 
     run = commands.add_parser("score", help="score cities' answers")
     run.description = (
@@ -93,56 +120,21 @@ def _parser() -> argparse.ArgumentParser:
     stream.add_options(run)
     scale.add_backend_options(run)
 
-    check = commands.add_parser("validate", help="check definition files, listing every problem")
-    check.description = "Validate definitions (folders with index.toml, or TOML files)."
-    check.add_argument("paths", nargs="+", metavar="PATH")
-
+    validate.add_parser(commands, _add_index)
     analysis.add_parsers(commands, _inputs)
     compare.add_parser(commands)
     advise.add_parser(commands)
     report.add_parser(commands)
     synth.add_parser(commands)
-
-    items = commands.add_parser("items", help="list the questionnaire of a definition")
-    items.description = "List every indicator and item: id, kind, weight, role and question."
-    _add_index(items)
-    return parser
+    items.add_parser(commands, _add_index)
+    template.add_parser(commands, _add_index)
+    return parser, dict(commands.choices)
 
 
-def _emit(text: str, out: Path | None) -> None:
-    if out is None:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
-    else:
-        out.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
-
-
-def _demo(args: argparse.Namespace) -> int:
-    icc = load_definition("icc")
-    cities = read_responses(shipped_folder("examples/cities"), icc)
-    scores = score(icc, cities, missing=args.missing, min_coverage=args.min_coverage)
-    print(f"{icc.name}: {len(cities)} example cities, missing answers: {args.missing}")
-    print("Each cell: score [lowest-highest reachable] and coverage (known weight share).\n")
-    print(scores.table())
-    _demo_sample(icc, cities)
-    return 0
-
-
-def _demo_sample(definition: Definition, cities: Sequence[CityResponse]) -> None:
-    """Where the example cities stand in a synthetic sample (labelled as such)."""
-    synthetic = synthetic_sample(definition, 140, seed=1)
-    sample = Sample.of(definition, [*synthetic, *cities])
-    print(
-        f"\nAgainst a SYNTHETIC sample of {len(synthetic)} cities (icindex synth --seed 1), "
-        "unknown answers counted as no\n(the example profiles answer few items, so they rank "
-        "low: see their coverage above):"
-    )
-    for city in cities:
-        index = compare_city(sample, city.id).rows[0]
-        print(
-            f"  {city.name}: index {index['score']:.1f}, rank {index['rank']:.0f} of "
-            f"{index['of']}, sample median {index['sample_median']:.1f}"
-        )
-    print("See icindex compare, icindex advise and icindex report (docs/compare-and-report.md).")
+def _check_score(args: argparse.Namespace) -> None:
+    composite.check(args)
+    stream.check(args)
+    scale.check_backend(args)
 
 
 def _score(args: argparse.Namespace) -> int:
@@ -150,61 +142,22 @@ def _score(args: argparse.Namespace) -> int:
         return stream.run(args)
     output = args.format
     if args.coinr is not None:
-        scale.check_answers(args)
         scores = composite.score_coinr(args)
         output = composite.COINR_FORMATS.get(output, output)
     else:
-        composite.check_without_coinr(args)
         definition = load_definition(args.index)
         cities = read_responses(args.responses, definition)
         scores = scale.score_with_backend(args, definition, cities)
-    _emit(scores.export(output), args.out)
-    return 0
-
-
-def _validate(args: argparse.Namespace) -> int:
-    failed = 0
-    for path, problems in validate_paths(args.paths).items():
-        if problems:
-            failed += 1
-            print(f"{path}: {len(problems)} problem(s)")
-            for problem in problems:
-                print(f"  {problem}")
-        else:
-            print(f"{path}: ok")
-    return 1 if failed else 0
-
-
-def _describe(item: Item) -> str:
-    if item.kind == "indicator":
-        return f"number ({item.unit}), direction {item.direction:+d}"
-    if item.kind == "numeric":
-        if item.goalposts is not None:
-            return f"number ({item.unit}), goalposts {item.goalposts[0]:g} to {item.goalposts[1]:g}"
-        return f"number ({item.unit}), thresholds {', '.join(f'{t:g}' for t in item.thresholds)}"
-    return ", ".join(f"{o.id}={o.points:g}" for o in item.options)
-
-
-def _items(args: argparse.Namespace) -> int:
-    definition: Definition = load_definition(args.index)
-    print(f"{definition.name} ({definition.id}): {len(definition.items)} items")
-    for node in definition.nodes:
-        below = [child for child in definition.children(node.id) if isinstance(child, Item)]
-        if not below:
-            continue
-        print(f"\n{node.id}: {node.name} (weight {node.weight:g}, {len(below)} items)")
-        for item in below:
-            print(f"  {item.id}  [{item.kind}, weight {item.weight:g}, {item.role}]")
-            print(f"      {item.question}")
-            print(f"      answers: {_describe(item)}")
+    emit(scores.export(output), args.out)
     return 0
 
 
 _COMMANDS = {
-    "demo": _demo,
+    "demo": demo.run,
     "score": _score,
-    "validate": _validate,
-    "items": _items,
+    "validate": validate.run,
+    "items": items.run,
+    "template": template.run,
     **analysis.COMMANDS,
     "compare": compare.run,
     "advise": advise.run,
@@ -213,20 +166,54 @@ _COMMANDS = {
 }
 
 
+# Command -> the check of its options against each other, run before any file is read.
+_CHECKS: dict[str, Callable[[argparse.Namespace], None]] = {
+    "score": _check_score,
+    "uncertainty": analysis.check,
+    "sensitivity": analysis.check,
+    "report": report.check,
+}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``icindex`` command line; return the exit status."""
-    args = _parser().parse_args(argv)
+    """Run the ``icindex`` command line; return the exit status.
+
+    0 on success (and when the reader of standard output stops early), 1 for a mistake in an
+    input file, 2 for a mistake in the command line (argparse exits with it).
+    """
+    parser, commands = _parsers()
+    args = parser.parse_args(argv)
     try:
-        return _COMMANDS[args.command](args)
+        if args.command in _CHECKS:
+            _CHECKS[args.command](args)
+    except UsageError as error:
+        commands[args.command].error(str(error))
+    try:
+        status = _COMMANDS[args.command](args)
+        sys.stdout.flush()  # here, so that a closed pipe is caught below, not at exit
+    except BrokenPipeError:
+        _quiet_stdout()
+        return 0
     except IcindexError as error:
-        print(f"icindex: error: {error}", file=sys.stderr)
-        return 1
-    except BrokenPipeError:  # the reader stopped early (``icindex ... | head``): no message
-        # As the Python docs advise (signal module, "Note on SIGPIPE"): point stdout at devnull
-        # so that the interpreter's final flush does not fail again.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        if isinstance(error.__context__, BrokenPipeError):
+            _quiet_stdout()
+            return 0
+        _fail(str(error))
         return 1
     except OSError as error:
-        where = f"{error.filename}: " if error.filename is not None else ""
-        print(f"icindex: error: {where}{error.strerror}", file=sys.stderr)
+        where = error.filename if error.filename is not None else getattr(args, "out", None)
+        _fail(f"{where}: {error.strerror}" if where is not None else str(error.strerror))
         return 1
+    return status
+
+
+def _quiet_stdout() -> None:
+    """After a closed pipe, as the Python docs advise (signal module, "Note on SIGPIPE"):
+    point stdout at devnull so that the interpreter's final flush does not fail again."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _fail(message: str) -> None:
+    """``icindex: error: MESSAGE`` on standard error, control characters escaped."""
+    text = "\n".join(visible(line) for line in message.split("\n"))
+    print(f"icindex: error: {text}", file=sys.stderr)

@@ -13,7 +13,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from .._errors import ScoringError
+from .._errors import UsageError
 from .._io.responses import CityResponse, read_responses
 from .._model.definition import Definition
 from .._model.loader import bundled_definitions, load_definition
@@ -25,8 +25,9 @@ from .._report.progress import progress, read_mapping
 from .._report.sample import Sample
 from .arguments import positive_int
 from .cities import pick_city
+from .output import shown, write_text
 
-__all__ = ["add_parser", "run"]
+__all__ = ["add_parser", "check", "run"]
 
 #: The file suffix of ``--out`` -> the format written.
 FORMATS = {".html": "html", ".htm": "html", ".md": "markdown"}
@@ -96,14 +97,26 @@ def add_parser(commands: Any) -> None:
     )
 
 
-def run(args: argparse.Namespace) -> int:
-    """Write the report ``args`` ask for; return the exit status (0)."""
+def check(args: argparse.Namespace) -> None:
+    """UsageError for an ``--out`` that is neither HTML nor Markdown, and for ``--mapping`` or
+    ``--previous-index`` without ``--previous`` (or ``--previous-index`` without ``--mapping``)."""
     out: Path = args.out
-    written = FORMATS.get(out.suffix.lower())
-    if written is None:
-        raise ScoringError(
+    if out.suffix.lower() not in FORMATS:
+        raise UsageError(
             f"--out {out}: expected a file ending in {', '.join(FORMATS)} (got {out.suffix!r})"
         )
+    for dest in ("previous_index", "mapping"):
+        if getattr(args, dest) is not None and args.previous is None:
+            raise UsageError(f"--{dest.replace('_', '-')}: expected --previous FILE with it")
+    if args.previous_index is not None and args.mapping is None:
+        raise UsageError("--previous-index: expected --mapping FILE with it (earlier item ids)")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the report ``args`` ask for (checked by :func:`check`); return the exit status."""
+    check(args)
+    out: Path = args.out
+    written = FORMATS[out.suffix.lower()]
     definition = load_definition(args.index)
     own = read_responses(args.city, definition)
     city = pick_city(own, args.city_id, args.city)
@@ -123,9 +136,9 @@ def run(args: argparse.Namespace) -> int:
         sample_note=note,
     )
     text = render_html(report) if written == "html" else render_markdown(report, out.parent)
-    out.write_text(text, encoding="utf-8")
+    write_text(out, text)
     cities_word = "city" if len(sample) == 1 else "cities"
-    print(f"{out}: report on {city.name} against a sample of {len(sample)} {cities_word}")
+    print(shown(f"{out}: report on {city.name} against a sample of {len(sample)} {cities_word}"))
     return 0
 
 

@@ -19,7 +19,7 @@ from .._analysis.uncertainty import Uncertainty, uncertainty
 from .._engine.encoding import encode
 from .._engine.plan import Plan, compile
 from .._engine.score import score
-from .._errors import ScoringError
+from .._errors import UsageError
 from .._io.responses import CityResponse
 from .._model.definition import Definition
 from .._results.scores import Scores
@@ -31,7 +31,7 @@ __all__ = [
     "CHUNK_ROWS",
     "SCHEDULER_TIMEOUT",
     "add_backend_options",
-    "check_answers",
+    "check_backend",
     "score_with_backend",
     "uncertainty_with_backend",
 ]
@@ -62,20 +62,22 @@ def add_backend_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _backend(args: argparse.Namespace) -> str:
-    backend: str = getattr(args, "backend", "numpy")
+def check_backend(args: argparse.Namespace) -> None:
+    """UsageError for ``--scheduler`` without ``--backend dask``, and for ``--backend dask``
+    with ``--coinr`` (a composite index is normalised across all its units)."""
+    backend = getattr(args, "backend", "numpy")
     if getattr(args, "scheduler", None) is not None and backend != "dask":
-        raise ScoringError(f"--scheduler: expected --backend dask with it (got {backend})")
-    return backend
-
-
-def check_answers(args: argparse.Namespace) -> None:
-    """``score --coinr``: ScoringError with ``--backend dask`` (rows cannot be scored apart)."""
-    if _backend(args) == "dask":
-        raise ScoringError(
+        raise UsageError(f"--scheduler: expected --backend dask with it (got {backend})")
+    if backend == "dask" and args.command == "score" and args.coinr is not None:
+        raise UsageError(
             "--backend dask: expected questionnaire answers (got --coinr: a composite index "
             "is normalised across all its units; score it without --backend dask)"
         )
+
+
+def _backend(args: argparse.Namespace) -> str:
+    backend: str = getattr(args, "backend", "numpy")
+    return backend
 
 
 def score_with_backend(

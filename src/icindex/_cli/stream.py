@@ -20,13 +20,20 @@ from pathlib import Path
 
 from .._engine.plan import compile
 from .._engine.stream import DEFAULT_CHUNK_ROWS
-from .._errors import ScoringError
+from .._errors import UsageError
 from .._model.loader import load_definition
 from .._results.stream_write import STREAM_SINKS, score_stream
 from . import composite
 from .arguments import positive_int
 
-__all__ = ["STREAM_ONLY_FORMATS", "STREAM_THRESHOLD_BYTES", "add_options", "run", "wants_stream"]
+__all__ = [
+    "STREAM_ONLY_FORMATS",
+    "STREAM_THRESHOLD_BYTES",
+    "add_options",
+    "check",
+    "run",
+    "wants_stream",
+]
 
 #: CSV input larger than this (all RESPONSES together) is streamed without ``--chunk-rows``.
 STREAM_THRESHOLD_BYTES = 64 * 2**20
@@ -46,19 +53,26 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def wants_stream(args: argparse.Namespace) -> bool:
-    """Whether ``score`` streams; raises on options that need every city in memory."""
+def check(args: argparse.Namespace) -> None:
+    """UsageError for streaming options that cannot work together (before any file is read)."""
     asked = args.chunk_rows is not None or args.format in STREAM_ONLY_FORMATS
     if asked and args.coinr is not None:
-        raise ScoringError(
-            "score: --coinr normalises across all units at once: --chunk-rows, jsonl and "
+        raise UsageError(
+            "--coinr normalises across all units at once: --chunk-rows, jsonl and "
             "parquet are for questionnaire answers"
         )
     if args.chunk_rows is not None and args.format not in STREAM_SINKS:
-        raise ScoringError(
-            f"score: --chunk-rows writes csv, jsonl or parquet; --format {args.format} holds "
+        raise UsageError(
+            f"--chunk-rows writes csv, jsonl or parquet; --format {args.format} holds "
             "every city in memory (leave out --chunk-rows)"
         )
+    if args.format == "parquet" and args.out is None:
+        raise UsageError("format 'parquet' is written to a file: give a path (--out FILE)")
+
+
+def wants_stream(args: argparse.Namespace) -> bool:
+    """Whether ``score`` streams (``args`` passed :func:`check`)."""
+    asked = args.chunk_rows is not None or args.format in STREAM_ONLY_FORMATS
     return asked or (args.format == "csv" and args.coinr is None and _large_csv(args.responses))
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from .._io.synthetic_write import write_synthetic
 from .._model.loader import bundled_definitions, load_definition
+from .arguments import nonnegative_int, share
 
 __all__ = ["add_parser", "run"]
 
@@ -48,13 +49,19 @@ def add_parser(commands: Any) -> None:
         help=f"definition: a bundled name ({', '.join(bundled_definitions())}) or a path "
         "(folder with index.toml, or a TOML file); default: icc",
     )
-    synth.add_argument("--n", type=int, default=140, metavar="N", help="cities (default 140)")
     synth.add_argument(
-        "--seed", type=int, required=True, metavar="S", help="random seed: same seed, same sample"
+        "--n", type=nonnegative_int, default=140, metavar="N", help="cities (default 140)"
+    )
+    synth.add_argument(
+        "--seed",
+        type=nonnegative_int,
+        required=True,
+        metavar="S",
+        help="random seed: same seed, same sample",
     )
     synth.add_argument(
         "--unknown-share",
-        type=float,
+        type=share,
         default=0.05,
         metavar="P",
         help="probability that an answer is unknown (default 0.05)",
