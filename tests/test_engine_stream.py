@@ -231,7 +231,8 @@ def test_duplicate_id_across_files_is_refused(tiny, tmp_path):
         icindex.read_responses([wide, long], tiny)
     with pytest.raises(icindex.ResponseError) as caught:
         list(iter_encoded([wide, long], tiny))
-    assert str(caught.value) == str(whole.value) == f"{long}: city 'a' was already read from {wide}"
+    expected = f"{long}: line 3: city 'a' was already read from {wide}: line 2"
+    assert str(caught.value) == str(whole.value) == expected
 
 
 @pytest.mark.parametrize(
@@ -291,8 +292,8 @@ def test_toml_cities_are_refused_before_reading(tiny, tmp_path):
 
 @pytest.mark.parametrize("rows", [0, -1, 2.5])
 def test_chunk_rows_must_be_a_positive_whole_number(tiny, tmp_path, rows):
-    """chunk_rows below 1 (or not whole) is refused when iter_encoded is called."""
-    with pytest.raises(icindex.ResponseError, match="chunk_rows must be a whole number >= 1"):
+    """chunk_rows below 1 (or not whole) is a UsageError when iter_encoded is called."""
+    with pytest.raises(icindex.UsageError, match="iter_encoded: chunk_rows must be a whole"):
         iter_encoded(write(tmp_path, WIDE), tiny, rows)
 
 

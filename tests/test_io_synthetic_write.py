@@ -126,15 +126,15 @@ def test_parquet_without_pyarrow_says_how_to_install_it(icc, tmp_path, monkeypat
         ({"round": 2024}, r"round must be text \(got 2024\)"),
     ],
 )
-def test_bad_arguments_are_response_errors(icc, tmp_path, options, message):
-    """A bad format, seed, share or round is a ResponseError naming expected and found."""
-    with pytest.raises(icindex.ResponseError, match=message):
+def test_bad_arguments_are_usage_errors(icc, tmp_path, options, message):
+    """A bad format, seed, share or round is a UsageError naming expected and found."""
+    with pytest.raises(icindex.UsageError, match=message):
         write_synthetic(icc, tmp_path / "s.csv", 5, **{"seed": 1, **options})
 
 
-def test_parquet_to_a_text_file_is_a_response_error(icc):
+def test_parquet_to_a_text_file_is_a_usage_error(icc):
     """Parquet is binary: a text file is refused, naming what is expected."""
-    with pytest.raises(icindex.ResponseError, match="Parquet expected a path or a binary file"):
+    with pytest.raises(icindex.UsageError, match="Parquet expected a path or a binary file"):
         write_synthetic(icc, io.StringIO(), 5, seed=1, format="parquet")
 
 

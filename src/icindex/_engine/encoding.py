@@ -19,8 +19,11 @@ from numpy.typing import NDArray
 
 from .._arrays import ARRAY_EQ, readonly
 from .._errors import ResponseError
-from .._io.responses import CityResponse, parse_answer
-from .._model.definition import Definition
+from .._io.answers import parse_fact
+from .._io.responses import CityResponse, check_definition, parse_answer
+from .._io.synthetic import check_sample
+from .._model.definition import Definition, Item
+from .usage import check_cities
 
 __all__ = ["Encoded", "Layout", "encode", "synthetic_cities"]
 
@@ -114,12 +117,16 @@ def _code_dtype(definition: Definition) -> type[np.integer]:
 def encode(definition: Definition, cities: Sequence[CityResponse]) -> Encoded:
     """Encode cities' answers into the compact arrays the engine scores.
 
+    Answers and facts built in Python (not read from files) are checked here as a TOML file's
+    are: each answer must be one the item accepts, numbers finite and in their
+    ``value_range``, declared facts of their type and range.
+
     Parameters
     ----------
     definition : Definition
         The index the answers are for.
     cities : sequence of CityResponse
-        As returned by :func:`read_responses`; every answer was checked when it was read.
+        As returned by :func:`read_responses` or built in Python.
 
     Returns
     -------
@@ -134,6 +141,8 @@ def encode(definition: Definition, cities: Sequence[CityResponse]) -> Encoded:
     >>> encode(icc, [city]).n_cities
     1
     """
+    check_definition("encode", definition)
+    check_cities("encode", cities)
     layout = Layout.of(definition)
     items = definition.items
     n = len(cities)
@@ -147,7 +156,11 @@ def encode(definition: Definition, cities: Sequence[CityResponse]) -> Encoded:
         **{items[i].id: ("values", c) for c, i in enumerate(layout.numeric)},
     }
     position = {item.id: i for i, item in enumerate(items)}
+    facts = {fact.id: fact for fact in definition.facts}
     for row, city in enumerate(cities):
+        for fact_id, value in city.facts.items():
+            if fact_id in facts:
+                parse_fact(facts[fact_id], value, f"{city.source}: city {city.id!r}")
         for item_id, answer in city.answers.items():
             if item_id not in columns:
                 raise ResponseError(
@@ -181,7 +194,8 @@ def synthetic_cities(
 
     Each answer is uniform over the item's options (checklists: each option ticked with
     probability 1/2; numeric: uniform over the span of its thresholds or goalposts, widened by
-    half on each side); each answer is unknown with probability ``unknown_share``.
+    half on each side, cut to its ``value_range``); each answer is unknown with probability
+    ``unknown_share``.
 
     Parameters
     ----------
@@ -197,6 +211,8 @@ def synthetic_cities(
     >>> synthetic_cities(load_definition("icc"), 1000, seed=1).codes.shape[0]
     1000
     """
+    check_definition("synthetic_cities", definition)
+    check_sample("synthetic_cities", n, unknown_share)
     rng = np.random.default_rng(seed)
     layout = Layout.of(definition)
     items = definition.items
@@ -209,6 +225,7 @@ def synthetic_cities(
     ticks = rng.integers(0, np.iinfo(np.int64).max, (n, len(widths)), dtype=np.int64) & full
     spans = np.array([_numeric_span(items[i]) for i in layout.numeric]).reshape(-1, 2)
     values = spans[:, 0] + rng.random((n, len(spans))) * (spans[:, 1] - spans[:, 0])
+    values = np.clip(values, spans[:, 0], spans[:, 1])  # not an ulp outside the range
     if unknown_share > 0:
         codes[rng.random(codes.shape) < unknown_share] = UNKNOWN_CODE
         ticks[rng.random(ticks.shape) < unknown_share] = UNKNOWN_CODE
@@ -217,8 +234,13 @@ def synthetic_cities(
     return Encoded(city_ids, layout, codes, ticks, values)
 
 
-def _numeric_span(item: object) -> tuple[float, float]:
-    marks = item.goalposts or item.thresholds  # type: ignore[attr-defined]
+def _numeric_span(item: Item) -> tuple[float, float]:
+    """The span a numeric answer is drawn from: its marks widened by half, cut to its range."""
+    marks = item.goalposts or item.thresholds
     low, high = min(marks), max(marks)
     margin = (high - low) / 2 or 1.0
-    return low - margin, high + margin
+    low, high = low - margin, high + margin
+    if item.value_range is not None:
+        least, most = item.value_range
+        low, high = min(max(low, least), most), max(min(high, most), least)
+    return low, high

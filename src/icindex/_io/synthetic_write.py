@@ -21,7 +21,7 @@ from typing import IO, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .._errors import ResponseError
+from .._errors import ResponseError, UsageError
 from .._model.definition import Definition, Item
 from .cells import (
     Cells,
@@ -168,7 +168,7 @@ def _write_parquet(
     definition: Definition, target: Target, blocks: Iterable[SyntheticBlock], n: int, round: str
 ) -> None:
     if isinstance(target, io.TextIOBase):
-        raise ResponseError("write_synthetic: Parquet expected a path or a binary file (got text)")
+        raise UsageError("write_synthetic: Parquet expected a path or a binary file (got text)")
     pa, parquet = _pyarrow()
     schema = pa.schema([(name, pa.string()) for name in _columns(definition)])
     where = os.fspath(target) if isinstance(target, str | os.PathLike) else target
@@ -222,8 +222,10 @@ def write_synthetic(
 
     Raises
     ------
+    UsageError
+        On a bad ``n``, seed, share, round or format.
     ResponseError
-        On a bad ``n``, seed, share or format, or Parquet without pyarrow.
+        Parquet without pyarrow.
 
     Examples
     --------
@@ -238,9 +240,9 @@ def write_synthetic(
     """
     blocks = stream_blocks(definition, seed, n, unknown_share, "write_synthetic")
     if format not in _WRITERS:
-        raise ResponseError(
+        raise UsageError(
             f"write_synthetic: format must be one of {sorted(_WRITERS)} (got {format!r})"
         )
     if not isinstance(round, str):
-        raise ResponseError(f"write_synthetic: round must be text (got {round!r})")
+        raise UsageError(f"write_synthetic: round must be text (got {round!r})")
     _WRITERS[format](definition, path_or_file, blocks, n, round)
