@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 import icindex
 from icindex._engine import stream
 from icindex._engine.stream import Chunk, iter_encoded, rechunk
-from icindex._io.responses import LongCity
+from icindex._io.responses_csv import LongCity
 
 WIDE = "city_id,name,country,round,population,welcome_office,welcome_events,welcome_share\n"
 LONG = "city_id,item,answer,evidence\n"

@@ -173,3 +173,45 @@ def test_refused_fact_names_where_fact_and_value(fact, value, cell, message):
     with pytest.raises(icindex.ResponseError, match=message) as caught:
         parse_fact(fact, value, WHERE, cell=cell)
     assert str(caught.value).startswith(f"{WHERE}: fact {fact.id!r}: ")
+
+
+@pytest.mark.parametrize(
+    ("cell", "number"),
+    [
+        ("12", 12.0),
+        ("+12", 12.0),
+        (" 12 ", 12.0),
+        ("-3.5", -3.5),
+        (".5", 0.5),
+        ("5.", 5.0),
+        ("1e3", 1000.0),
+        ("2.5E-2", 0.025),
+    ],
+)
+def test_number_grammar_table_accepted_rows(cell, number):
+    """Each accepted row of the number table of docs/responses.md reads as its number."""
+    item = icindex.Item("x", "r", "indicator", "X")
+    assert parse_answer(item, cell, WHERE, cell=True) == number
+
+
+@pytest.mark.parametrize(
+    ("cell", "hint"),
+    [
+        ("3,5", r"write decimals with a dot \(3.5\)"),
+        ("1,000", r"write decimals with a dot \(1.000\)"),
+        ("1_000", "write digits without separators"),
+        ("1 000", "write digits without separators"),
+        ("1'000", "write digits without separators"),
+        ("١٢", "write the digits 0-9"),
+        ("１２", "write the digits 0-9"),
+        ("inf", "is not a number"),
+        ("nan", "is not a number"),
+        ("0x10", "is not a number"),
+        ("1e400", "is not a finite number"),
+    ],
+)
+def test_number_grammar_table_refused_rows(cell, hint):
+    """Each refused row of the number table of docs/responses.md gives its reason."""
+    item = icindex.Item("x", "r", "indicator", "X")
+    with pytest.raises(icindex.ResponseError, match=hint):
+        parse_answer(item, cell, WHERE, cell=True)

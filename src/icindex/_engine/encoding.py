@@ -12,20 +12,21 @@ Layout (``n`` cities):
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import attrs
 import numpy as np
 from numpy.typing import NDArray
 
 from .._arrays import ARRAY_EQ, readonly
-from .._errors import ResponseError
+from .._errors import ResponseError, UsageError
 from .._io.answers import parse_fact
+from .._io.dataset import Dataset
 from .._io.responses import CityResponse, check_definition, parse_answer
 from .._io.synthetic import check_sample
 from .._model.definition import Definition, Item
-from .usage import check_cities
 
-__all__ = ["Encoded", "Layout", "encode", "synthetic_cities"]
+__all__ = ["Encoded", "Layout", "check_cities", "encode", "synthetic_cities"]
 
 UNKNOWN_CODE = -1
 MAX_CHECKLIST_OPTIONS = 62
@@ -114,12 +115,32 @@ def _code_dtype(definition: Definition) -> type[np.integer]:
     return np.int8 if most < 127 else np.int16
 
 
+def check_cities(caller: str, cities: object) -> None:
+    """Raise :class:`UsageError` unless ``cities`` is a sequence of :class:`CityResponse`,
+    saying what to call for the usual mistakes (file paths, a COINr Dataset, one city)."""
+    hint = ""
+    if isinstance(cities, str | Path):
+        hint = ": read the files first with icindex.read_responses(paths, definition)"
+    elif isinstance(cities, Dataset):
+        hint = ": a Dataset holds indicator values; score it with icindex.score_composite"
+    elif isinstance(cities, CityResponse):
+        hint = ": give a list of cities, [city]"
+    elif isinstance(cities, Sequence):
+        wrong = [i for i, city in enumerate(cities) if not isinstance(city, CityResponse)]
+        if not wrong:
+            return
+        hint = f" (cities[{wrong[0]}] is a {type(cities[wrong[0]]).__name__})"
+    raise UsageError(
+        f"{caller}: cities must be a sequence of CityResponse (or Encoded answers) "
+        f"(got {type(cities).__name__} {cities!r:.60}){hint}"
+    )
+
+
 def encode(definition: Definition, cities: Sequence[CityResponse]) -> Encoded:
     """Encode cities' answers into the compact arrays the engine scores.
 
-    Answers and facts built in Python (not read from files) are checked here as a TOML file's
-    are: each answer must be one the item accepts, numbers finite and in their
-    ``value_range``, declared facts of their type and range.
+    Answers and facts built in Python are checked here as a TOML file's are (accepted answers,
+    finite numbers inside their ``value_range``, declared facts of their type and range).
 
     Parameters
     ----------
@@ -141,8 +162,7 @@ def encode(definition: Definition, cities: Sequence[CityResponse]) -> Encoded:
     >>> encode(icc, [city]).n_cities
     1
     """
-    check_definition("encode", definition)
-    check_cities("encode", cities)
+    _check_input(definition, cities)
     layout = Layout.of(definition)
     items = definition.items
     n = len(cities)
@@ -156,11 +176,7 @@ def encode(definition: Definition, cities: Sequence[CityResponse]) -> Encoded:
         **{items[i].id: ("values", c) for c, i in enumerate(layout.numeric)},
     }
     position = {item.id: i for i, item in enumerate(items)}
-    facts = {fact.id: fact for fact in definition.facts}
     for row, city in enumerate(cities):
-        for fact_id, value in city.facts.items():
-            if fact_id in facts:
-                parse_fact(facts[fact_id], value, f"{city.source}: city {city.id!r}")
         for item_id, answer in city.answers.items():
             if item_id not in columns:
                 raise ResponseError(
@@ -168,9 +184,8 @@ def encode(definition: Definition, cities: Sequence[CityResponse]) -> Encoded:
                 )
             array, column = columns[item_id]
             options = option_index[position[item_id]]
-            # Answers built in Python (not read from files) are checked here, once.
-            raw = list(answer) if isinstance(answer, tuple) else answer
-            clean = parse_answer(items[position[item_id]], raw, f"{city.source}: city {city.id!r}")
+            where = f"{city.source}: city {city.id!r}"
+            clean = parse_answer(items[position[item_id]], answer, where)
             if clean is None:
                 continue
             if array == "codes":
@@ -181,6 +196,18 @@ def encode(definition: Definition, cities: Sequence[CityResponse]) -> Encoded:
                 values[row, column] = clean
     city_ids = np.array([city.id for city in cities], dtype=str)
     return Encoded(city_ids, layout, codes, ticks, values)
+
+
+def _check_input(definition: Definition, cities: Sequence[CityResponse]) -> None:
+    """UsageError for a wrong kind of argument; ResponseError for a city's declared fact that
+    a TOML file could not hold (type, grammar, range). Answers are checked as they are coded."""
+    check_definition("encode", definition)
+    check_cities("encode", cities)
+    facts = {fact.id: fact for fact in definition.facts}
+    for city in cities:
+        for fact_id, value in city.facts.items():
+            if fact_id in facts:
+                parse_fact(facts[fact_id], value, f"{city.source}: city {city.id!r}")
 
 
 def synthetic_cities(

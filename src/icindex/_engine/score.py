@@ -14,7 +14,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from .._errors import ScoringError, UsageError
+from .._errors import ScoringError
 from .._io.dataset import Dataset
 from .._io.responses import CityResponse
 from .._model.definition import Definition, Normalisation
@@ -25,7 +25,7 @@ from .items import AnswerItems, ItemTables, Work
 from .normalise import normalise_rows
 from .plan import POLICY_FILLS, Plan, compile
 from .tree import Leaves, OutOfDomainError, Tree, evaluate
-from .usage import check_cities, check_dataset
+from .usage import check_composite_arguments, check_score_arguments
 from .weights import effective_weights
 
 __all__ = [
@@ -39,15 +39,6 @@ __all__ = [
 
 FloatArray = NDArray[np.float64]
 _METHOD_NAMES = {1.0: "amean", 0.0: "gmean", -1.0: "hmean"}
-
-
-def _check_definition(caller: str, definition: object) -> None:
-    """UsageError unless ``definition`` is a Definition or a Plan."""
-    if not isinstance(definition, Definition | Plan):
-        raise UsageError(
-            f"{caller}: definition must be a Definition (icindex.load_definition) or a Plan "
-            f"(icindex.compile) (got {type(definition).__name__} {definition!r:.60})"
-        )
 
 
 def _plan(definition: Definition | Plan, **options: object) -> Plan:
@@ -98,22 +89,14 @@ def score(
         Node, group and variant columns are stored; item columns are derived from the answers
         when asked for (``Scores.values``, ``column``, the exports).
 
-    Raises
-    ------
-    UsageError
-        When ``definition`` or ``cities`` is of the wrong kind (a path, a Dataset, ...).
-
     Examples
     --------
     >>> from icindex import load_definition, synthetic_cities
     >>> icc = load_definition("icc")
-    >>> scores = score(icc, synthetic_cities(icc, 10, seed=0))
-    >>> scores.column("index").shape
+    >>> score(icc, synthetic_cities(icc, 10, seed=0)).column("index").shape
     (10,)
     """
-    _check_definition("score", definition)
-    if not isinstance(cities, Encoded):
-        check_cities("score", cities)
+    check_score_arguments("score", definition, cities)
     plan = _plan(definition, missing=missing, min_coverage=min_coverage, chunk_size=chunk_size)
     if plan.items is None:
         indicators = [item.id for item in plan.definition.items]
@@ -262,8 +245,6 @@ def score_composite(
     ------
     ScoringError
         Naming the indicator, node or units (a bad normaliser or option, a mean's domain).
-    UsageError
-        When ``definition`` or ``dataset`` is of the wrong kind.
 
     Examples
     --------
@@ -274,8 +255,7 @@ def score_composite(
     >>> score_composite(definition=index, dataset=data).column("r").tolist()
     [50.0, 25.0, 75.0]
     """
-    _check_definition("score_composite", definition)
-    check_dataset(dataset)
+    check_composite_arguments(definition, dataset)
     options = {"normalise": normalise, "aggregate": aggregate, "p": p, "impute": impute}
     options.update(impute_group=impute_group, min_coverage=min_coverage, shift=shift)
     plan = _plan(definition, min_availability=min_availability, **options)

@@ -31,13 +31,11 @@ from numpy.typing import NDArray
 
 from .._errors import ResponseError, UsageError
 from .._files import csv_records, regular_file
-from .._io.responses import (
-    AnswerReader,
+from .._io.responses import AnswerReader, check_definition, expand_paths
+from .._io.responses_csv import (
     LongCity,
-    check_definition,
     check_width,
     csv_header,
-    expand_paths,
     first_line,
     is_blank,
     open_csv,

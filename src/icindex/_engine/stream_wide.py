@@ -22,7 +22,8 @@ from numpy.typing import NDArray
 from .._errors import ResponseError
 from .._files import spreadsheet_text
 from .._io.answers import Answer, parse_answer, parse_fact
-from .._io.responses import CITY_ID, META_COLUMNS, AnswerReader, LongCity
+from .._io.responses import CITY_ID, AnswerReader
+from .._io.responses_csv import META_COLUMNS, LongCity
 from .._model.definition import Fact, Item
 from .encoding import UNKNOWN_CODE, Encoded
 

@@ -10,38 +10,43 @@ from pathlib import Path
 from .._errors import UsageError
 from .._io.dataset import Dataset
 from .._io.responses import CityResponse
+from .._model.definition import Definition
+from .encoding import Encoded, check_cities
+from .plan import Plan
 
-__all__ = ["check_cities", "check_dataset"]
-
-
-def check_cities(caller: str, cities: object) -> None:
-    """Raise :class:`UsageError` unless ``cities`` is a sequence of :class:`CityResponse`,
-    saying what to call for the usual mistakes (file paths, a COINr Dataset, one city)."""
-    hint = ""
-    if isinstance(cities, str | Path):
-        hint = ": read the files first with icindex.read_responses(paths, definition)"
-    elif isinstance(cities, Dataset):
-        hint = ": a Dataset holds indicator values; score it with icindex.score_composite"
-    elif isinstance(cities, CityResponse):
-        hint = ": give a list of cities, [city]"
-    elif isinstance(cities, Sequence):
-        wrong = [i for i, city in enumerate(cities) if not isinstance(city, CityResponse)]
-        if not wrong:
-            return
-        hint = f" (cities[{wrong[0]}] is a {type(cities[wrong[0]]).__name__})"
-    raise UsageError(
-        f"{caller}: cities must be a sequence of CityResponse (or Encoded answers) "
-        f"(got {type(cities).__name__} {cities!r:.60}){hint}"
-    )
+__all__ = ["check_composite_arguments", "check_score_arguments"]
 
 
-def check_dataset(dataset: object) -> None:
+def check_score_arguments(caller: str, definition: object, cities: object) -> None:
+    """Raise :class:`UsageError` unless ``definition`` is a Definition or a Plan and
+    ``cities`` Encoded answers or a sequence of CityResponse."""
+    _check_plan(caller, definition)
+    if not isinstance(cities, Encoded):
+        check_cities(caller, cities)
+
+
+def check_composite_arguments(definition: object, dataset: object) -> None:
+    """Raise :class:`UsageError` unless ``definition`` is a Definition or a Plan and
+    ``dataset`` a Dataset (of ``score_composite``)."""
+    _check_plan("score_composite", definition)
+    _check_dataset(dataset)
+
+
+def _check_plan(caller: str, definition: object) -> None:
+    if not isinstance(definition, Definition | Plan):
+        raise UsageError(
+            f"{caller}: definition must be a Definition (icindex.load_definition) or a Plan "
+            f"(icindex.compile) (got {type(definition).__name__} {definition!r:.60})"
+        )
+
+
+def _check_dataset(dataset: object) -> None:
     """Raise :class:`UsageError` unless ``dataset`` (of ``score_composite``) is a Dataset.
 
     Examples
     --------
     >>> try:
-    ...     check_dataset("idata.csv")
+    ...     _check_dataset("idata.csv")
     ... except UsageError as error:
     ...     print(error)
     score_composite: dataset must be a Dataset (got str 'idata.csv'): read COINr's tables

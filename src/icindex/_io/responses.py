@@ -9,34 +9,37 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, TextIO
+from typing import Any
 
 import attrs
 
 from .._errors import ResponseError, UsageError
-from .._files import csv_records, read_toml, regular_file, spreadsheet_text
+from .._files import read_toml, regular_file, spreadsheet_text
 from .._model.definition import Definition
 from .answers import ANSWER_PARSERS, CHECKLIST_SEPARATOR, Answer, parse_answer, parse_fact
+from .responses_csv import LONG_HEADER, META_COLUMNS, LongCity, Placed, read_csv
 from .seen_ids import duplicate_city
 
-# ANSWER_PARSERS, Answer and parse_answer are re-exported: the engine reads them from here.
+# ANSWER_PARSERS, Answer, parse_answer and the CSV layout's names are re-exported: the engine
+# and the writers read them from here.
 __all__ = [
     "ANSWER_PARSERS",
     "CHECKLIST_SEPARATOR",
+    "LONG_HEADER",
+    "META_COLUMNS",
     "Answer",
     "AnswerReader",
     "CityResponse",
+    "LongCity",
     "expand_paths",
     "parse_answer",
     "read_responses",
 ]
 
 CITY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-META_COLUMNS = ("name", "country", "round")
-LONG_HEADER = ("city_id", "item", "answer")
 
 
 def _frozen_mapping(value: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -155,10 +158,6 @@ _CITY_FILE_KEYS = {"schema_version", "index", "city", "facts", "answers", "evide
 _CITY_KEYS = {"id", "name", "country", "round", "year"}
 
 
-Placed = tuple[str, CityResponse]
-"""A city with the place it was read from (a TOML file, or a CSV file and line)."""
-
-
 def _read_toml(path: Path, reader: AnswerReader) -> list[Placed]:
     raw = read_toml(path, ResponseError)
     unknown = raw.keys() - _CITY_FILE_KEYS
@@ -193,134 +192,7 @@ def _read_toml(path: Path, reader: AnswerReader) -> list[Placed]:
     return [(str(path), reader.city(str(path), meta, values, tables["evidence"]))]
 
 
-def _read_csv(path: Path, reader: AnswerReader) -> list[Placed]:
-    with open_csv(path) as handle:
-        rows = csv_records(path, handle, ResponseError)
-        first = next(rows, None)
-        kind, header = csv_header(path, None if first is None else first[1])
-        if kind == "long":
-            return _read_long(path, header, rows, reader)
-        cities = wide_cities(path, header, rows, reader)
-        return [(f"{path}: line {line}", city) for line, city in cities]
-
-
-def open_csv(path: Path) -> TextIO:
-    """``path`` opened for :func:`icindex._files.csv_records`: UTF-8, a byte-order mark
-    skipped, newlines left to the CSV reader."""
-    try:
-        return path.open(newline="", encoding="utf-8-sig")
-    except OSError as problem:
-        raise ResponseError(f"{path}: cannot be read: {problem.strerror}") from None
-
-
-def first_line(source: str, city_id: str) -> int | None:
-    """The line of the first row of ``city_id`` in the CSV file ``source``, or None.
-
-    Only a duplicate's error message asks for it, so the file is read again then; a file
-    that can no longer be read gives None (the message names the file without a line).
-    """
-    path = Path(source)
-    try:
-        with open_csv(path) as handle:
-            rows = csv_records(path, handle, ResponseError)
-            next(rows, None)  # the header
-            for line, row in rows:
-                if row and row[0].strip() == city_id:
-                    return line
-    except ResponseError:
-        return None
-    return None
-
-
-def csv_header(path: Path, first_row: Sequence[str] | None) -> tuple[str, list[str]]:
-    """The layout (``"wide"`` or ``"long"``) and the checked header of a CSV file's first row."""
-    if first_row is None:
-        raise ResponseError(f"{path}: empty file (expected a header row)")
-    header = [cell.strip() for cell in first_row]
-    if tuple(header[:3]) == LONG_HEADER:
-        if header[3:] not in ([], ["evidence"]):
-            raise ResponseError(
-                f"{path}: line 1: after city_id,item,answer only an evidence column may follow "
-                f"(got {header[3:]})"
-            )
-        return "long", header
-    if header[:1] == ["city_id"]:
-        seen: set[str] = set()
-        for column in header:
-            if column in seen:
-                raise ResponseError(f"{path}: line 1: column {column!r} appears twice")
-            seen.add(column)
-        return "wide", header
-    raise ResponseError(
-        f"{path}: line 1: header must start with city_id (wide) or city_id,item,answer (long) "
-        f"(got {','.join(header[:3])})"
-    )
-
-
-def is_blank(row: Sequence[str]) -> bool:
-    """Whether a CSV row has no text at all (such rows are skipped)."""
-    return not any(cell.strip() for cell in row)
-
-
-def check_width(path: Path, line: int, row: Sequence[str], width: int) -> None:
-    if len(row) != width:
-        raise ResponseError(f"{path}: line {line}: expected {width} cells (got {len(row)})")
-
-
-def wide_cities(
-    path: Path, header: list[str], rows: Iterable[tuple[int, list[str]]], reader: AnswerReader
-) -> Iterator[tuple[int, CityResponse]]:
-    """The line and city of each non-blank ``(line, row)`` of a wide CSV, in order."""
-    for line, row in rows:
-        if is_blank(row):
-            continue
-        check_width(path, line, row, len(header))
-        cells = dict(zip(header, row, strict=True))
-        meta = {key: cells.pop(key) for key in ("city_id", *META_COLUMNS) if key in cells}
-        meta["id"] = meta.pop("city_id").strip()
-        yield line, reader.city(f"{path}: line {line}", meta, cells.items(), {}, cell=True)
-
-
-def _read_long(
-    path: Path, header: list[str], rows: Iterable[tuple[int, list[str]]], reader: AnswerReader
-) -> list[Placed]:
-    per_city: dict[str, LongCity] = {}
-    for line, row in rows:
-        if is_blank(row):
-            continue
-        check_width(path, line, row, len(header))
-        city_id = row[0].strip()
-        per_city.setdefault(city_id, LongCity(city_id, line)).add(path, line, row)
-    return [(f"{path}: line {c.line}", c.response(path, reader)) for c in per_city.values()]
-
-
-class LongCity:
-    """One city's rows of a long CSV, gathered until they are all read."""
-
-    def __init__(self, city_id: str, line: int) -> None:
-        self.meta: dict[str, str] = {"id": city_id}
-        self.values: dict[str, str] = {}
-        self.evidence: dict[str, str] = {}
-        self.line = line  # the city's first row: errors in its values name it
-
-    def add(self, path: Path, line: int, row: Sequence[str]) -> None:
-        """Add one row (``city_id, item, answer[, evidence]``, of the right width); the cells
-        are kept as they are (:meth:`AnswerReader.city` reads them as CSV cells)."""
-        key, answer = row[1].strip(), row[2]
-        target = self.meta if key in META_COLUMNS else self.values
-        if key in target or key == "id":
-            raise ResponseError(f"{path}: line {line}: city {self.meta['id']!r} has {key!r} twice")
-        target[key] = answer
-        if len(row) > 3 and row[3].strip():
-            self.evidence[key] = row[3]
-
-    def response(self, path: Path, reader: AnswerReader) -> CityResponse:
-        """The city's answers, each checked against the definition."""
-        where = f"{path}: line {self.line}"
-        return reader.city(where, self.meta, self.values.items(), self.evidence, cell=True)
-
-
-_FORMATS = {".toml": _read_toml, ".csv": _read_csv}
+_FORMATS = {".toml": _read_toml, ".csv": read_csv}
 
 
 def read_responses(

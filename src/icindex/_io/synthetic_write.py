@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 
 from .._errors import ResponseError, UsageError
 from .._model.definition import Definition, Item
+from .answers import CHECKLIST_SEPARATOR
 from .cells import (
     Cells,
     arrow_buffers,
@@ -35,7 +36,7 @@ from .cells import (
     table_cells,
     text_cells,
 )
-from .responses import CHECKLIST_SEPARATOR, META_COLUMNS
+from .responses_csv import META_COLUMNS
 from .synthetic import (
     ID_PREFIX,
     NAME_PREFIX,
