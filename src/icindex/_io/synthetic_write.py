@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._errors import ResponseError, UsageError
+from .._files import atomic_write
 from .._model.definition import Definition, Item
 from .answers import CHECKLIST_SEPARATOR
 from .cells import (
@@ -128,7 +129,7 @@ def synthetic_block_csv(
 def _byte_sink(target: Target) -> Iterator[Callable[[bytes], object]]:
     """A function writing bytes to a path (opened here), a binary file or a text file."""
     if isinstance(target, str | os.PathLike):
-        with Path(target).open("wb") as handle:
+        with atomic_write(Path(target), binary=True) as handle:  # all of the file or none
             yield handle.write
     elif isinstance(target, io.TextIOBase):
         text = target
