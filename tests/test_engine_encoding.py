@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+
+import attrs
 import numpy as np
 import pytest
 
@@ -81,3 +84,33 @@ def test_python_answers_are_normalised(tiny):
     )
     encoded = icindex.encode(tiny, [city])
     np.testing.assert_array_equal(encoded.codes, [[0, -1, -1]])
+
+
+def test_python_built_facts_are_checked_against_the_definition(tiny):
+    """encode checks declared facts of cities built in Python: type, grammar and range."""
+    ranged = attrs.evolve(
+        tiny, facts=tuple(attrs.evolve(f, value_range=(1.0, math.inf)) for f in tiny.facts)
+    )
+    for population, message in [
+        (0, r"fact 'population': 0 is outside the range \[1, inf\]"),
+        ("5", r"fact 'population': '5' is text, not a number"),
+        (2.5, r"fact 'population': 2.5 is not a whole number"),
+    ]:
+        city = icindex.CityResponse(id="a", name="A", facts={"population": population})
+        with pytest.raises(icindex.ResponseError, match=message):
+            icindex.encode(ranged, [city])
+
+
+def test_python_built_numeric_answer_given_as_text_is_refused(tiny):
+    """A numeric answer built in Python must be a number, as in TOML ("12" is text)."""
+    city = icindex.CityResponse(id="a", name="A", answers={"welcome_share": "12"})
+    with pytest.raises(icindex.ResponseError, match=r"'12' is text, not a number"):
+        icindex.encode(tiny, [city])
+
+
+def test_encode_misuse_is_a_usage_error(tiny):
+    """encode given a path or no definition says which argument is wrong."""
+    with pytest.raises(icindex.UsageError, match=r"encode: cities must be .*read_responses"):
+        icindex.encode(tiny, "answers.csv")
+    with pytest.raises(icindex.UsageError, match=r"encode: definition must be a Definition"):
+        icindex.encode(None, [])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import attrs
 import numpy as np
 import pytest
 from hypothesis import given
@@ -268,3 +269,75 @@ def test_answers_encoded_for_another_definition_are_refused(tiny, icc):
     """Encoded answers scored against another definition raise ScoringError."""
     with pytest.raises(icindex.ScoringError, match="not made for definition 'tiny'"):
         icindex.score(tiny, icindex.synthetic_cities(icc, 3, seed=0))
+
+
+@pytest.mark.parametrize(
+    ("cities", "message"),
+    [
+        (
+            "answers.csv",
+            r"score: cities must be .*\(got str 'answers.csv'\): read the files "
+            r"first with icindex.read_responses",
+        ),
+        (
+            DATA / "cities",
+            r"\(got PosixPath .*\): read the files first with",
+        ),
+        (
+            icindex.Dataset(["A"], ("x",), [[1.0]]),
+            r"\(got Dataset .*\): a Dataset holds indicator values; score it with "
+            r"icindex.score_composite",
+        ),
+        (icindex.CityResponse(id="a", name="A"), r"give a list of cities, \[city\]"),
+        ([icindex.CityResponse(id="a", name="A"), "b"], r"\(cities\[1\] is a str\)"),
+        (None, r"score: cities must be a sequence of CityResponse .*\(got NoneType None\)"),
+    ],
+)
+def test_score_misuse_is_a_usage_error_saying_what_to_call(tiny, cities, message):
+    """Paths, a Dataset or a lone city given to score name the argument and what to do."""
+    with pytest.raises(icindex.UsageError, match=message):
+        icindex.score(tiny, cities)
+
+
+def test_score_with_no_definition_is_a_usage_error(golden_cities):
+    """A definition's name instead of the definition is refused, saying what to pass."""
+    with pytest.raises(icindex.UsageError, match=r"score: definition must be a Definition"):
+        icindex.score("icc", golden_cities)
+
+
+@pytest.mark.parametrize(
+    ("dataset", "message"),
+    [
+        (
+            "idata.csv",
+            r"score_composite: dataset must be a Dataset \(got str 'idata.csv'\): "
+            r"read COINr's tables first with icindex.read_coinr",
+        ),
+        ([icindex.CityResponse(id="a", name="A")], r"answers are scored with icindex.score"),
+    ],
+)
+def test_score_composite_misuse_is_a_usage_error(dataset, message):
+    """score_composite given paths or cities names the argument and what to call."""
+    index = icindex.Definition(
+        "d", "D", "r", (icindex.Node("r", "R"),), (icindex.Item("x", "r", "indicator", "X"),)
+    )
+    with pytest.raises(icindex.UsageError, match=message):
+        icindex.score_composite(index, dataset)
+    with pytest.raises(icindex.UsageError, match=r"score_composite: definition must be"):
+        icindex.score_composite(None, icindex.Dataset(["A"], ("x",), [[1.0]]))
+
+
+def test_python_built_answer_outside_its_range_is_refused(tiny):
+    """A CityResponse built in Python with a share of 120 % is refused when scored."""
+    items = tuple(
+        attrs.evolve(item, value_range=(0.0, 100.0)) if item.id == "welcome_share" else item
+        for item in tiny.items
+    )
+    ranged = attrs.evolve(tiny, items=items)
+    city = icindex.CityResponse(id="a", name="A", answers={"welcome_share": 120.0})
+    with pytest.raises(icindex.ResponseError) as caught:
+        icindex.score(ranged, [city])
+    assert str(caught.value).startswith(
+        "<memory>: city 'a': item 'welcome_share': 120.0 is outside the range [0, 100]"
+    )
+    assert icindex.score(tiny, [city]).column("welcome_share").tolist() == [100.0]

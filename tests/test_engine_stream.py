@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 import icindex
 from icindex._engine import stream
 from icindex._engine.stream import Chunk, iter_encoded, rechunk
-from icindex._io.responses import LongCity
+from icindex._io.responses_csv import LongCity
 
 WIDE = "city_id,name,country,round,population,welcome_office,welcome_events,welcome_share\n"
 LONG = "city_id,item,answer,evidence\n"
@@ -231,7 +232,8 @@ def test_duplicate_id_across_files_is_refused(tiny, tmp_path):
         icindex.read_responses([wide, long], tiny)
     with pytest.raises(icindex.ResponseError) as caught:
         list(iter_encoded([wide, long], tiny))
-    assert str(caught.value) == str(whole.value) == f"{long}: city 'a' was already read from {wide}"
+    expected = f"{long}: line 3: city 'a' was already read from {wide}: line 2"
+    assert str(caught.value) == str(whole.value) == expected
 
 
 @pytest.mark.parametrize(
@@ -259,6 +261,13 @@ def test_duplicate_id_across_files_is_refused(tiny, tmp_path):
         LONG + "x,welcome_office,yes,\ny b,welcome_office,no,\n",
         LONG + "x,population,many,\n",
         "city_id,item,answer,note\n",
+        WIDE + "a,A,,,,,,3,5\n",
+        WIDE + 'a,A,,,,,,"3,5"\n',
+        WIDE + "a,A,,,1_000,,,\n",
+        WIDE + "a,A,,,,,," + "9" * 140_000 + "\n",
+        WIDE + 'a,A,,,,yes,,\nb,"B,,,,,,\n',
+        LONG + 'x,welcome_office,yes,"one\ntwo"\ny,welcome_office,maybe,\n',
+        WIDE + "a,,,,,yes,,\nb,,,,,,,\nc,,,,,,,\na,,,,,no,,\n",
     ],
 )
 def test_every_problem_gives_read_responses_message(tiny, tmp_path, text):
@@ -269,6 +278,80 @@ def test_every_problem_gives_read_responses_message(tiny, tmp_path, text):
     with pytest.raises(icindex.ResponseError) as caught:
         list(iter_encoded(path, tiny, chunk_rows=1))
     assert str(caught.value) == str(whole.value)
+
+
+@pytest.fixture(scope="module")
+def ranged(tiny):
+    """The tiny definition with ranges: welcome_share 0-100, population at least 1."""
+    items = tuple(
+        attrs.evolve(item, value_range=(0.0, 100.0)) if item.id == "welcome_share" else item
+        for item in tiny.items
+    )
+    facts = tuple(attrs.evolve(fact, value_range=(1.0, math.inf)) for fact in tiny.facts)
+    return attrs.evolve(tiny, items=items, facts=facts)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        WIDE + "a,A,,,,,,50\nb,B,,,,,,100.5\n",
+        WIDE + "a,A,,,0,,,\n",
+        LONG + "x,welcome_share,-1,\n",
+        LONG + "x,welcome_office,yes,\ny,population,0.0,\n",
+    ],
+)
+def test_out_of_range_values_give_read_responses_message(ranged, tmp_path, text):
+    """A value outside its range is refused when streamed (the column-by-column path falls
+    back), with the message read_responses gives, naming line, city, item or fact and range."""
+    path = write(tmp_path, text)
+    with pytest.raises(icindex.ResponseError, match="is outside the range") as whole:
+        icindex.read_responses(path, ranged)
+    for rows in (1, 100):
+        with pytest.raises(icindex.ResponseError) as caught:
+            list(iter_encoded(path, ranged, chunk_rows=rows))
+        assert str(caught.value) == str(whole.value)
+
+
+def test_values_at_the_range_bounds_stream_column_by_column(ranged, tmp_path, monkeypatch):
+    """Bounds are inside the range: a clean file of them is encoded column by column."""
+    path = write(tmp_path, WIDE + "a,A,,,1,,,0\nb,B,,,2,,,100\n")
+    monkeypatch.setattr(stream, "wide_cities", None)  # the city-by-city path would fail
+    assert streamed(path, ranged, 10).encoded.values[:, 0].tolist() == [0.0, 100.0]
+
+
+def test_duplicate_in_a_later_chunk_names_both_lines(tiny, tmp_path):
+    """A city met again chunks later names the line it is met on and the line it was read at
+    (found again by reading the file), as read_responses does."""
+    path = write(tmp_path, WIDE + "a,,,,,yes,,\nb,,,,,,,\n\nc,,,,,,,\na,,,,,no,,\n")
+    with pytest.raises(icindex.ResponseError) as caught:
+        list(iter_encoded(path, tiny, chunk_rows=1))
+    assert str(caught.value) == f"{path}: line 6: city 'a' was already read from {path}: line 2"
+
+
+def test_names_lose_the_writers_apostrophe_in_both_paths(tiny, tmp_path):
+    """Formula-safe names read back as written by either path of the stream."""
+    clean = write(tmp_path, WIDE + "a,'=A,,,,yes,,\nb,'tis,,,,,,\n", "clean.csv")
+    bad_later = write(tmp_path, WIDE + "c,'@C,,,,yes,,\n", "other.csv")
+    assert streamed([clean, bad_later], tiny, 5).names == ("=A", "'tis", "@C")
+    assert streamed([clean, bad_later], tiny, 5) == in_memory([clean, bad_later], tiny)
+    long = write(tmp_path, LONG + "x,name,'-X,\nx,welcome_office,yes,\n", "long.csv")
+    assert streamed(long, tiny, 5).names == ("-X",) == in_memory(long, tiny).names
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (("a.csv", None), r"iter_encoded: definition must be a Definition"),
+        ((None, "tiny"), r"iter_encoded: paths must be a path or an iterable of paths"),
+        (("a.csv", "tiny", True), r"iter_encoded: chunk_rows must be a whole number >= 1"),
+        (("a.csv", "tiny", "5"), r"chunk_rows must be a whole number >= 1 \(got '5'\)"),
+    ],
+)
+def test_misuse_is_a_usage_error_at_once(tiny, arguments, message):
+    """A wrong kind of argument is a UsageError when iter_encoded is called, before reading."""
+    given = tuple(tiny if argument == "tiny" else argument for argument in arguments)
+    with pytest.raises(icindex.UsageError, match=message):
+        iter_encoded(*given)
 
 
 def test_text_that_is_not_utf8_is_refused(tiny, tmp_path):
@@ -291,8 +374,8 @@ def test_toml_cities_are_refused_before_reading(tiny, tmp_path):
 
 @pytest.mark.parametrize("rows", [0, -1, 2.5])
 def test_chunk_rows_must_be_a_positive_whole_number(tiny, tmp_path, rows):
-    """chunk_rows below 1 (or not whole) is refused when iter_encoded is called."""
-    with pytest.raises(icindex.ResponseError, match="chunk_rows must be a whole number >= 1"):
+    """chunk_rows below 1 (or not whole) is a UsageError when iter_encoded is called."""
+    with pytest.raises(icindex.UsageError, match="iter_encoded: chunk_rows must be a whole"):
         iter_encoded(write(tmp_path, WIDE), tiny, rows)
 
 

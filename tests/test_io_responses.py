@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import math
+import os
+import re
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -233,3 +237,211 @@ def test_any_wide_row_reads_or_raises_response_error(tiny, tmp_path_factory, cel
         blank = not city.strip() and not any(cell.strip() for cell in cells)
         assert len(cities) == (0 if blank else 1)  # a blank line is no city; any other row is
         assert all(len(read.answers) <= 6 for read in cities)
+
+
+TOML_HEAD = 'schema_version = 1\n[city]\nid = "t"\nname = "T"\n'
+
+
+def test_toml_with_a_byte_order_mark_reads(tiny, tmp_path):
+    """A TOML city saved by Windows Notepad (UTF-8 with a BOM) reads as without it."""
+    path = tmp_path / "t.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + (TOML_HEAD + '[answers]\nwelcome_office = "yes"\n').encode())
+    (city,) = icindex.read_responses(path, tiny)
+    assert city.answers == {"welcome_office": "yes"}
+
+
+def test_deeply_nested_toml_is_a_response_error_naming_the_file(tiny, tmp_path):
+    """Arrays nested 40 deep are refused with the file named (no RecursionError)."""
+    path = write(
+        tmp_path, TOML_HEAD + "[answers]\nwelcome_events = " + "[" * 40 + "]" * 40, "t.toml"
+    )
+    with pytest.raises(icindex.ResponseError, match=r"t\.toml: nested deeper than 16"):
+        icindex.read_responses(path, tiny)
+
+
+def test_too_large_toml_is_a_response_error_naming_the_file(tiny, tmp_path, monkeypatch):
+    """A TOML file over the size cap is refused before it is parsed (the cap lowered here)."""
+    monkeypatch.setattr("icindex._files.MAX_TOML_BYTES", 2 * 2**20)
+    path = write(tmp_path, TOML_HEAD + "# " + "x" * (2 * 2**20) + "\n", "t.toml")
+    with pytest.raises(icindex.ResponseError, match=r"t\.toml: larger than 2 MiB"):
+        icindex.read_responses(path, tiny)
+
+
+def test_a_pipe_named_like_a_city_file_is_refused(tiny, tmp_path):
+    """A FIFO (or device) named .toml or .csv is no regular file: refused, never read."""
+    for name in ("t.toml", "t.csv"):
+        os.mkfifo(tmp_path / name)
+        with pytest.raises(icindex.ResponseError, match=rf"{name}: not a regular file"):
+            icindex.read_responses(tmp_path / name, tiny)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            '[answers]\nwelcome_share = "12"\n',
+            r"t\.toml: city 't': item 'welcome_share': '12' is text, not a number: write the "
+            "number without quotes",
+        ),
+        (
+            '[facts]\npopulation = "728000"\n',
+            r"fact 'population': '728000' is text, not a number: write the number without quotes",
+        ),
+        ("[answers]\nwelcome_share = inf\n", r"item 'welcome_share': inf is not a finite number"),
+        ("[answers]\nwelcome_events = 'tour|tour'\n", r"option 'tour' is ticked twice"),
+    ],
+)
+def test_toml_numbers_must_be_toml_numbers(tiny, tmp_path, body, message):
+    """In TOML a number is written without quotes; a quoted one is refused, saying so."""
+    with pytest.raises(icindex.ResponseError, match=message):
+        icindex.read_responses(write(tmp_path, TOML_HEAD + body, "t.toml"), tiny)
+
+
+def test_toml_underscored_number_is_a_toml_number(tiny, tmp_path):
+    """``1_000`` unquoted is TOML's own integer syntax, so it is the number 1000."""
+    path = write(tmp_path, TOML_HEAD + "[facts]\npopulation = 1_000\n", "t.toml")
+    assert icindex.read_responses(path, tiny)[0].facts == {"population": 1000}
+
+
+def test_latin1_csv_names_file_line_column_and_hint(tiny, tmp_path):
+    """A CSV saved as latin-1 is refused with its file, line, column and the UTF-8 hint."""
+    path = tmp_path / "answers.csv"
+    path.write_bytes(WIDE.encode() + "a,Malmö,,,,yes,,\n".encode("latin-1"))
+    message = f"{path}: line 2, column 7: byte 0xf6 is not UTF-8; save it as UTF-8"
+    with pytest.raises(icindex.ResponseError, match=re.escape(message)):
+        icindex.read_responses(path, tiny)
+
+
+def test_a_field_over_the_csv_limit_names_file_and_line(tiny, tmp_path):
+    """A cell over 131,072 characters is refused at its line, not with a bare csv.Error."""
+    path = write(tmp_path, WIDE + "a,A,,,,yes,,\nb," + "B" * 140_000 + ",,,,,,\n")
+    with pytest.raises(icindex.ResponseError, match=r"answers\.csv: line 3: not valid CSV: field"):
+        icindex.read_responses(path, tiny)
+
+
+def test_an_unclosed_quote_is_refused_at_its_line(tiny, tmp_path):
+    """A quote left open swallows the rest of the row: the row is refused, naming its line."""
+    path = write(tmp_path, WIDE + 'a,A,,,,yes,,\nb,"B,,,,,,\n')
+    with pytest.raises(icindex.ResponseError, match=r"answers\.csv: line 3: expected 8 cells"):
+        icindex.read_responses(path, tiny)
+
+
+def test_csv_lines_count_line_breaks_inside_cells(tiny, tmp_path):
+    """A cell holding line breaks does not shift the line numbers of the rows after it."""
+    text = "city_id,item,answer,evidence\n"
+    text += 'a,welcome_office,yes,"one\ntwo\nthree"\nb,welcome_office,maybe,\n'
+    with pytest.raises(icindex.ResponseError, match=r"answers\.csv: line 5: city 'b'"):
+        icindex.read_responses(write(tmp_path, text), tiny)
+
+
+def test_csv_with_a_byte_order_mark_reads(tiny, tmp_path):
+    """A CSV saved by Excel as 'CSV UTF-8' (with a BOM) reads its first column as city_id."""
+    path = tmp_path / "answers.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + (WIDE + "a,A,,,,yes,,\n").encode())
+    assert icindex.read_responses(path, tiny)[0].answers == {"welcome_office": "yes"}
+
+
+@pytest.fixture(scope="module")
+def texty(tiny):
+    """The tiny definition with a text fact, to read text cells."""
+    return attrs.evolve(tiny, facts=(*tiny.facts, icindex.Fact("joined", "Joined", "text")))
+
+
+def test_wide_csv_text_cells_lose_the_writers_apostrophe(texty, tmp_path):
+    """Name, country, round and text facts written formula-safe read back as they were; an
+    apostrophe not before a formula start (``'tis``) is kept."""
+    text = "city_id,name,country,round,joined,welcome_office\n"
+    text += "a,'=HYPERLINK(1),'+KR,'-2020,'@x,yes\nb,'tis,,,''=,no\n"
+    first, second = icindex.read_responses(write(tmp_path, text), texty)
+    assert (first.name, first.country, first.round) == ("=HYPERLINK(1)", "+KR", "-2020")
+    assert first.facts == {"joined": "@x"}
+    assert second.name == "'tis" and second.facts == {"joined": "'="}
+
+
+def test_long_csv_text_cells_and_evidence_lose_the_writers_apostrophe(texty, tmp_path):
+    """In a long CSV the name, text facts and evidence are read the same way."""
+    text = "city_id,item,answer,evidence\nx,name,'=X,\nx,joined,'-1,\n"
+    text += "x,welcome_office,yes,'=quoted evidence\n"
+    (city,) = icindex.read_responses(write(tmp_path, text), texty)
+    assert city.name == "=X" and city.facts == {"joined": "-1"}
+    assert city.evidence == {"welcome_office": "=quoted evidence"}
+
+
+def test_toml_text_is_read_as_written(texty, tmp_path):
+    """TOML is not a spreadsheet: an apostrophe there is part of the text."""
+    text = 'schema_version = 1\n[city]\nid = "t"\nname = "\'=T"\n[facts]\njoined = "\'-1"\n'
+    (city,) = icindex.read_responses(write(tmp_path, text, "t.toml"), texty)
+    assert city.name == "'=T" and city.facts == {"joined": "'-1"}
+
+
+@pytest.fixture(scope="module")
+def ranged(tiny):
+    """The tiny definition with ranges: welcome_share 0-100, population at least 1."""
+    items = tuple(
+        attrs.evolve(item, value_range=(0.0, 100.0)) if item.id == "welcome_share" else item
+        for item in tiny.items
+    )
+    facts = tuple(attrs.evolve(fact, value_range=(1.0, math.inf)) for fact in tiny.facts)
+    return attrs.evolve(tiny, items=items, facts=facts)
+
+
+def test_csv_answer_outside_its_range_names_file_line_city_item_value_and_range(ranged, tmp_path):
+    """A percentage of 150 is refused, naming everything needed to find and fix it."""
+    path = write(tmp_path, WIDE + "a,A,,,,,,100\nb,B,,,,,,150\n")
+    with pytest.raises(icindex.ResponseError) as caught:
+        icindex.read_responses(path, ranged)
+    assert str(caught.value).startswith(
+        f"{path}: line 3: city 'b': item 'welcome_share': '150' is outside the range [0, 100]"
+    )
+
+
+def test_toml_fact_outside_its_range_names_file_city_fact_value_and_range(ranged, tmp_path):
+    """A population of 0 is refused in a TOML city, naming its file, the fact and the range."""
+    path = write(tmp_path, TOML_HEAD + "[facts]\npopulation = 0\n", "t.toml")
+    with pytest.raises(icindex.ResponseError) as caught:
+        icindex.read_responses(path, ranged)
+    assert str(caught.value).startswith(
+        f"{path}: city 't': fact 'population': 0 is outside the range [1, inf]"
+    )
+
+
+def test_duplicate_toml_city_names_both_files(tiny, tmp_path):
+    """The same id in two TOML files is refused, naming the second file and the first."""
+    first = write(tmp_path, TOML_HEAD, "a.toml")
+    second = write(tmp_path, TOML_HEAD, "b.toml")
+    with pytest.raises(icindex.ResponseError) as caught:
+        icindex.read_responses(tmp_path, tiny)
+    assert str(caught.value) == f"{second}: city 't' was already read from {first}"
+
+
+def test_duplicate_csv_city_names_both_lines(tiny, tmp_path):
+    """The same id twice in a wide CSV is refused, naming the lines of both rows."""
+    path = write(tmp_path, WIDE + "a,,,,,yes,,\n\nb,,,,,,,\na,,,,,no,,\n")
+    with pytest.raises(icindex.ResponseError) as caught:
+        icindex.read_responses(path, tiny)
+    assert str(caught.value) == f"{path}: line 5: city 'a' was already read from {path}: line 2"
+
+
+def test_duplicate_across_csv_and_toml_names_both_places(tiny, tmp_path):
+    """A TOML city read again from a long CSV names the CSV line and the TOML file."""
+    toml = write(tmp_path, TOML_HEAD, "t.toml")
+    long = write(tmp_path, "city_id,item,answer\nu,welcome_office,no\nt,welcome_office,no\n")
+    with pytest.raises(icindex.ResponseError) as caught:
+        icindex.read_responses([toml, long], tiny)
+    assert str(caught.value) == f"{long}: line 3: city 't' was already read from {toml}"
+
+
+@pytest.mark.parametrize(
+    ("paths", "definition", "message"),
+    [
+        ("a.csv", None, r"read_responses: definition must be a Definition.*\(got NoneType None\)"),
+        ("a.csv", "icc", r"definition must be a Definition.*\(got str 'icc'\)"),
+        (None, "tiny", r"read_responses: paths must be a path or an iterable of paths"),
+        (["a.csv", 3], "tiny", r"paths must be a path .*\(got int 3 among them\)"),
+    ],
+)
+def test_read_responses_misuse_is_a_usage_error(tiny, paths, definition, message):
+    """A definition or paths of the wrong kind is a UsageError naming the argument."""
+    given = tiny if definition == "tiny" else definition
+    with pytest.raises(icindex.UsageError, match=message):
+        icindex.read_responses(paths, given)

@@ -153,12 +153,39 @@ def test_threshold_items_get_values_in_their_bands(icc, sample):
 
 @pytest.mark.parametrize(
     ("n", "unknown_share", "message"),
-    [(-1, 0.0, "n must be"), (2.5, 0.0, "n must be"), (3, 1.5, r"unknown_share .*\(got 1.5\)")],
+    [
+        (-1, 0.0, r"synthetic_sample: n must be a whole number >= 0 \(got -1\)"),
+        (2.5, 0.0, r"n must be a whole number >= 0 \(got 2.5\)"),
+        ("3", 0.0, r"n must be a whole number >= 0 \(got '3'\)"),
+        (3, 1.5, r"unknown_share must be a number in \[0, 1\] \(got 1.5\)"),
+    ],
 )
-def test_bad_arguments_are_response_errors(icc, n, unknown_share, message):
-    """A negative or fractional n, or a share outside [0, 1], is a ResponseError saying so."""
-    with pytest.raises(icindex.ResponseError, match=message):
+def test_bad_arguments_are_usage_errors(icc, n, unknown_share, message):
+    """A negative, fractional or text n, or a share outside [0, 1], is a UsageError saying so."""
+    with pytest.raises(icindex.UsageError, match=message):
         synthetic_sample(icc, n, unknown_share=unknown_share)
+
+
+@pytest.mark.parametrize("n", [-1, 2.5, "3", None])
+def test_synthetic_cities_bad_count_is_a_usage_error(icc, n):
+    """synthetic_cities(icc, -1) and other counts that are not whole numbers >= 0 are refused."""
+    with pytest.raises(icindex.UsageError, match=r"synthetic_cities: n must be a whole number"):
+        icindex.synthetic_cities(icc, n)
+
+
+@pytest.mark.parametrize(
+    "draw",
+    [
+        lambda: synthetic_sample(None, 3),
+        lambda: synthetic_block("icc", 1, 0),
+        lambda: icindex.synthetic_cities("icc", 3),
+        lambda: icindex.write_synthetic(None, "x.csv", 3, seed=1),
+    ],
+)
+def test_a_definition_that_is_no_definition_is_a_usage_error(draw):
+    """Every synthetic draw names the argument when it is given something else than a Definition."""
+    with pytest.raises(icindex.UsageError, match=r"definition must be a Definition"):
+        draw()
 
 
 @pytest.fixture
@@ -214,13 +241,15 @@ def test_block_arrays_are_read_only(icc):
     [
         ({"seed": -1, "k": 0}, r"seed must be a whole number >= 0 \(got -1\)"),
         ({"seed": 1, "k": -2}, r"k must be a whole number >= 0 \(got -2\)"),
-        ({"seed": 1, "k": 0, "rows": 10_001}, r"rows must be in \[0, 10000\] \(got 10001\)"),
+        ({"seed": 1, "k": 0, "rows": 10_001}, r"rows must be a whole number in \[0, 10000\]"),
+        ({"seed": 1, "k": 0, "rows": "5"}, r"rows must be a whole number in \[0, 10000\]"),
+        ({"seed": 1, "k": 1.5}, r"k must be a whole number >= 0 \(got 1.5\)"),
         ({"seed": 1, "k": 0, "unknown_share": -0.1}, r"unknown_share .*\(got -0.1\)"),
     ],
 )
-def test_bad_block_arguments_are_response_errors(icc, arguments, message):
-    """A negative seed or block, too many rows or a bad share is a ResponseError saying so."""
-    with pytest.raises(icindex.ResponseError, match=message):
+def test_bad_block_arguments_are_usage_errors(icc, arguments, message):
+    """A negative seed or block, too many rows or a bad share is a UsageError saying so."""
+    with pytest.raises(icindex.UsageError, match=message):
         synthetic_block(icc, **arguments)
 
 
@@ -241,3 +270,86 @@ def test_the_documented_example_runs(monkeypatch, tmp_path):
     blocks = re.findall(r"```python\n(.*?)```", section, re.DOTALL)
     assert len(blocks) == 1
     exec(compile(blocks[0], "docs/responses.md", "exec"), {})
+
+
+def _tight(definition):
+    """``definition`` with ranges well inside what the draws would give without them (every
+    numeric item, every number fact), fractional bounds included."""
+    tight_items = {
+        "numeric": lambda item: (10.0, 20.0) if item.goalposts is not None else (2.5, 7.0),
+    }
+    items = tuple(
+        attrs.evolve(item, value_range=tight_items[item.kind](item))
+        if item.kind in tight_items
+        else item
+        for item in definition.items
+    )
+    fact_ranges = {
+        "population": (100_000, 200_000),
+        "foreign_born_share": (5.0, 6.0),
+        "nationalities": (50.5, 60.5),
+        "children_share": (19.95, 20.05),
+    }
+    facts = tuple(
+        attrs.evolve(fact, value_range=fact_ranges.get(fact.id, fact.value_range))
+        for fact in definition.facts
+    )
+    return attrs.evolve(definition, items=items, facts=facts)
+
+
+def _in_range(value, value_range):
+    return value_range[0] <= value <= value_range[1]
+
+
+def test_synthetic_answers_and_facts_are_drawn_inside_tight_ranges(icc, tmp_path):
+    """With ranges narrower than the draws' support, every numeric answer and number fact of
+    the sample is inside its range, and the sample written and read back passes the range
+    checks of read_responses."""
+    tight = _tight(icc)
+    cities = synthetic_sample(tight, 400, seed=5, unknown_share=0.0)
+    numeric = [item for item in tight.items if item.value_range is not None]
+    ranged_facts = [fact for fact in tight.facts if fact.value_range is not None]
+    assert len(numeric) >= 5 and len(ranged_facts) == 4
+    for city in cities:
+        for item in numeric:
+            assert _in_range(city.answers[item.id], item.value_range), (city.id, item.id)
+        for fact in ranged_facts:
+            assert _in_range(city.facts[fact.id], fact.value_range), (city.id, fact.id)
+    assert {city.facts["nationalities"] for city in cities} <= set(range(51, 61))
+    icindex.write_wide_csv(tmp_path / "tight.csv", cities, tight)
+    assert icindex.read_responses(tmp_path / "tight.csv", tight) == tuple(
+        attrs.evolve(city, source=str(tmp_path / "tight.csv")) for city in cities
+    )
+
+
+def test_synthetic_block_draws_unknown_answers_inside_ranges_too(icc):
+    """A block's arrays hold a value for every city, known or not: all inside the range."""
+    tight = _tight(icc)
+    block = synthetic_block(tight, 2, 0, rows=500)
+    for item, drawn in zip(tight.items, block.answers, strict=True):
+        if item.value_range is not None:
+            assert drawn.min() >= item.value_range[0] and drawn.max() <= item.value_range[1]
+
+
+def test_indicator_draws_are_cut_to_their_range():
+    """An indicator normalised over 0-100 but allowed only 40-45 is drawn in 40-45."""
+    index = icindex.Definition(
+        "d",
+        "D",
+        "r",
+        (icindex.Node("r", "R"),),
+        (icindex.Item("x", "r", "indicator", "X", value_range=(40.0, 45.0)),),
+    )
+    cities = synthetic_sample(index, 300, seed=1, unknown_share=0.0)
+    values = np.array([city.answers["x"] for city in cities])
+    assert values.min() >= 40.0 and values.max() <= 45.0 and values.max() > values.min()
+
+
+def test_synthetic_cities_draws_numeric_answers_inside_ranges(icc):
+    """synthetic_cities (uniform draws for benchmarks) cuts each numeric span to its range."""
+    tight = _tight(icc)
+    encoded = icindex.synthetic_cities(tight, 2000, seed=4)
+    for column, position in enumerate(encoded.layout.numeric.tolist()):
+        low, high = tight.items[position].value_range
+        values = encoded.values[:, column]
+        assert values.min() >= low and values.max() <= high

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import icindex
-from icindex._io import synthetic
+from icindex._io import synthetic, synthetic_write
 from icindex._io.synthetic import synthetic_block, synthetic_sample
 from icindex._io.synthetic_write import synthetic_block_csv, write_synthetic
 from tests.strategies import composite_definitions, definitions
@@ -126,15 +126,15 @@ def test_parquet_without_pyarrow_says_how_to_install_it(icc, tmp_path, monkeypat
         ({"round": 2024}, r"round must be text \(got 2024\)"),
     ],
 )
-def test_bad_arguments_are_response_errors(icc, tmp_path, options, message):
-    """A bad format, seed, share or round is a ResponseError naming expected and found."""
-    with pytest.raises(icindex.ResponseError, match=message):
+def test_bad_arguments_are_usage_errors(icc, tmp_path, options, message):
+    """A bad format, seed, share or round is a UsageError naming expected and found."""
+    with pytest.raises(icindex.UsageError, match=message):
         write_synthetic(icc, tmp_path / "s.csv", 5, **{"seed": 1, **options})
 
 
-def test_parquet_to_a_text_file_is_a_response_error(icc):
+def test_parquet_to_a_text_file_is_a_usage_error(icc):
     """Parquet is binary: a text file is refused, naming what is expected."""
-    with pytest.raises(icindex.ResponseError, match="Parquet expected a path or a binary file"):
+    with pytest.raises(icindex.UsageError, match="Parquet expected a path or a binary file"):
         write_synthetic(icc, io.StringIO(), 5, seed=1, format="parquet")
 
 
@@ -163,3 +163,25 @@ def test_a_cut_block_is_the_head_of_the_whole_block(icc, monkeypatch):
     cut = synthetic_block(icc, 2, 1, rows=4)
     assert cut == whole.head(4)
     assert np.array_equal(cut.known, whole.known[:4])
+
+
+def test_a_failed_write_leaves_the_old_file(icc, tmp_path, monkeypatch):
+    """A CSV written to a path goes through a temporary file: an error midway leaves the old
+    file as it was and no temporary file beside it."""
+    path = tmp_path / "s.csv"
+    path.write_text("old\n", encoding="utf-8")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(synthetic_write, "synthetic_block_csv", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        write_synthetic(icc, path, 5, seed=1)
+    assert path.read_text(encoding="utf-8") == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["s.csv"]
+
+
+def test_a_missing_folder_is_an_output_error(icc, tmp_path):
+    """Writing into a folder that does not exist names the folder."""
+    with pytest.raises(icindex.OutputError, match="does not exist"):
+        write_synthetic(icc, tmp_path / "nowhere" / "s.csv", 5, seed=1)

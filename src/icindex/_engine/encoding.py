@@ -12,17 +12,21 @@ Layout (``n`` cities):
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import attrs
 import numpy as np
 from numpy.typing import NDArray
 
 from .._arrays import ARRAY_EQ, readonly
-from .._errors import ResponseError
-from .._io.responses import CityResponse, parse_answer
-from .._model.definition import Definition
+from .._errors import ResponseError, UsageError
+from .._io.answers import parse_fact
+from .._io.dataset import Dataset
+from .._io.responses import CityResponse, check_definition, parse_answer
+from .._io.synthetic import check_sample
+from .._model.definition import Definition, Item
 
-__all__ = ["Encoded", "Layout", "encode", "synthetic_cities"]
+__all__ = ["Encoded", "Layout", "check_cities", "encode", "synthetic_cities"]
 
 UNKNOWN_CODE = -1
 MAX_CHECKLIST_OPTIONS = 62
@@ -111,15 +115,39 @@ def _code_dtype(definition: Definition) -> type[np.integer]:
     return np.int8 if most < 127 else np.int16
 
 
+def check_cities(caller: str, cities: object) -> None:
+    """Raise :class:`UsageError` unless ``cities`` is a sequence of :class:`CityResponse`,
+    saying what to call for the usual mistakes (file paths, a COINr Dataset, one city)."""
+    hint = ""
+    if isinstance(cities, str | Path):
+        hint = ": read the files first with icindex.read_responses(paths, definition)"
+    elif isinstance(cities, Dataset):
+        hint = ": a Dataset holds indicator values; score it with icindex.score_composite"
+    elif isinstance(cities, CityResponse):
+        hint = ": give a list of cities, [city]"
+    elif isinstance(cities, Sequence):
+        wrong = [i for i, city in enumerate(cities) if not isinstance(city, CityResponse)]
+        if not wrong:
+            return
+        hint = f" (cities[{wrong[0]}] is a {type(cities[wrong[0]]).__name__})"
+    raise UsageError(
+        f"{caller}: cities must be a sequence of CityResponse (or Encoded answers) "
+        f"(got {type(cities).__name__} {cities!r:.60}){hint}"
+    )
+
+
 def encode(definition: Definition, cities: Sequence[CityResponse]) -> Encoded:
     """Encode cities' answers into the compact arrays the engine scores.
+
+    Answers and facts built in Python are checked here as a TOML file's are (accepted answers,
+    finite numbers inside their ``value_range``, declared facts of their type and range).
 
     Parameters
     ----------
     definition : Definition
         The index the answers are for.
     cities : sequence of CityResponse
-        As returned by :func:`read_responses`; every answer was checked when it was read.
+        As returned by :func:`read_responses` or built in Python.
 
     Returns
     -------
@@ -134,6 +162,7 @@ def encode(definition: Definition, cities: Sequence[CityResponse]) -> Encoded:
     >>> encode(icc, [city]).n_cities
     1
     """
+    _check_input(definition, cities)
     layout = Layout.of(definition)
     items = definition.items
     n = len(cities)
@@ -155,9 +184,8 @@ def encode(definition: Definition, cities: Sequence[CityResponse]) -> Encoded:
                 )
             array, column = columns[item_id]
             options = option_index[position[item_id]]
-            # Answers built in Python (not read from files) are checked here, once.
-            raw = list(answer) if isinstance(answer, tuple) else answer
-            clean = parse_answer(items[position[item_id]], raw, f"{city.source}: city {city.id!r}")
+            where = f"{city.source}: city {city.id!r}"
+            clean = parse_answer(items[position[item_id]], answer, where)
             if clean is None:
                 continue
             if array == "codes":
@@ -168,6 +196,18 @@ def encode(definition: Definition, cities: Sequence[CityResponse]) -> Encoded:
                 values[row, column] = clean
     city_ids = np.array([city.id for city in cities], dtype=str)
     return Encoded(city_ids, layout, codes, ticks, values)
+
+
+def _check_input(definition: Definition, cities: Sequence[CityResponse]) -> None:
+    """UsageError for a wrong kind of argument; ResponseError for a city's declared fact that
+    a TOML file could not hold (type, grammar, range). Answers are checked as they are coded."""
+    check_definition("encode", definition)
+    check_cities("encode", cities)
+    facts = {fact.id: fact for fact in definition.facts}
+    for city in cities:
+        for fact_id, value in city.facts.items():
+            if fact_id in facts:
+                parse_fact(facts[fact_id], value, f"{city.source}: city {city.id!r}")
 
 
 def synthetic_cities(
@@ -181,7 +221,8 @@ def synthetic_cities(
 
     Each answer is uniform over the item's options (checklists: each option ticked with
     probability 1/2; numeric: uniform over the span of its thresholds or goalposts, widened by
-    half on each side); each answer is unknown with probability ``unknown_share``.
+    half on each side, cut to its ``value_range``); each answer is unknown with probability
+    ``unknown_share``.
 
     Parameters
     ----------
@@ -197,6 +238,8 @@ def synthetic_cities(
     >>> synthetic_cities(load_definition("icc"), 1000, seed=1).codes.shape[0]
     1000
     """
+    check_definition("synthetic_cities", definition)
+    check_sample("synthetic_cities", n, unknown_share)
     rng = np.random.default_rng(seed)
     layout = Layout.of(definition)
     items = definition.items
@@ -209,6 +252,7 @@ def synthetic_cities(
     ticks = rng.integers(0, np.iinfo(np.int64).max, (n, len(widths)), dtype=np.int64) & full
     spans = np.array([_numeric_span(items[i]) for i in layout.numeric]).reshape(-1, 2)
     values = spans[:, 0] + rng.random((n, len(spans))) * (spans[:, 1] - spans[:, 0])
+    values = np.clip(values, spans[:, 0], spans[:, 1])  # not an ulp outside the range
     if unknown_share > 0:
         codes[rng.random(codes.shape) < unknown_share] = UNKNOWN_CODE
         ticks[rng.random(ticks.shape) < unknown_share] = UNKNOWN_CODE
@@ -217,8 +261,13 @@ def synthetic_cities(
     return Encoded(city_ids, layout, codes, ticks, values)
 
 
-def _numeric_span(item: object) -> tuple[float, float]:
-    marks = item.goalposts or item.thresholds  # type: ignore[attr-defined]
+def _numeric_span(item: Item) -> tuple[float, float]:
+    """The span a numeric answer is drawn from: its marks widened by half, cut to its range."""
+    marks = item.goalposts or item.thresholds
     low, high = min(marks), max(marks)
     margin = (high - low) / 2 or 1.0
-    return low - margin, high + margin
+    low, high = low - margin, high + margin
+    if item.value_range is not None:
+        least, most = item.value_range
+        low, high = min(max(low, least), most), max(min(high, most), least)
+    return low, high

@@ -23,8 +23,10 @@ from .encoding import Encoded, encode
 from .impute import impute as impute_values
 from .items import AnswerItems, ItemTables, Work
 from .normalise import normalise_rows
-from .plan import POLICY_FILLS, Plan, compile, with_method
+from .plan import POLICY_FILLS, Plan, compile
 from .tree import Leaves, OutOfDomainError, Tree, evaluate
+from .usage import check_composite_arguments, check_score_arguments
+from .weights import effective_weights
 
 __all__ = [
     "domain_error",
@@ -91,10 +93,10 @@ def score(
     --------
     >>> from icindex import load_definition, synthetic_cities
     >>> icc = load_definition("icc")
-    >>> scores = score(icc, synthetic_cities(icc, 10, seed=0))
-    >>> scores.column("index").shape
+    >>> score(icc, synthetic_cities(icc, 10, seed=0)).column("index").shape
     (10,)
     """
+    check_score_arguments("score", definition, cities)
     plan = _plan(definition, missing=missing, min_coverage=min_coverage, chunk_size=chunk_size)
     if plan.items is None:
         indicators = [item.id for item in plan.definition.items]
@@ -253,6 +255,7 @@ def score_composite(
     >>> score_composite(definition=index, dataset=data).column("r").tolist()
     [50.0, 25.0, 75.0]
     """
+    check_composite_arguments(definition, dataset)
     options = {"normalise": normalise, "aggregate": aggregate, "p": p, "impute": impute}
     options.update(impute_group=impute_group, min_coverage=min_coverage, shift=shift)
     plan = _plan(definition, min_availability=min_availability, **options)
@@ -372,28 +375,3 @@ def domain_error(plan: Plan, error: OutOfDomainError, units: Sequence[str]) -> S
         f"children {needs}: units {names} have a child that is not; shift the values "
         f"(shift=..., --shift) or normalise onto a range above 0"
     )
-
-
-def effective_weights(definition: Definition) -> dict[str, float]:
-    r"""Each indicator's final weight in the index: the product of renormalised weights.
-
-    .. math:: W_i = \prod_{e \in \text{path}(i)} \frac{w_e}{\sum_{s \in \text{siblings}(e)} w_s}
-
-    along the path from the root down to indicator :math:`i`. The weights sum to 1; with
-    arithmetic means and no missing values the index is :math:`\sum_i W_i x_i`.
-
-    Examples
-    --------
-    >>> from icindex import Definition, Item, Node
-    >>> tree = Definition("d", "D", "r", (Node("r", "R"), Node("a", "A", "r")),
-    ...     (Item("x", "r", "indicator", "X"), Item("y", "a", "indicator", "Y", weight=3),
-    ...      Item("z", "a", "indicator", "Z")))
-    >>> effective_weights(tree)
-    {'x': 0.5, 'y': 0.375, 'z': 0.125}
-    """
-    # The arithmetic mean is linear when nothing is missing: the unit that knows only leaf i,
-    # at value 1, scores exactly leaf i's effective weight in every aggregate.
-    tree = Tree.of(with_method(definition, "amean", None))
-    states, _ = evaluate(tree, Leaves.of(np.eye(len(tree.leaf_ids))))
-    root: list[float] = states[0].values[0, :, 0].tolist()
-    return {item.id: root[tree.leaf_ids.index(item.id)] for item in definition.items}

@@ -20,7 +20,6 @@ the one ``read_responses`` (which reads a file whole before checking its cities)
 
 from __future__ import annotations
 
-import csv
 import itertools
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -30,14 +29,16 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from .._errors import ResponseError
-from .._io.responses import (
-    AnswerReader,
+from .._errors import ResponseError, UsageError
+from .._files import csv_records, regular_file
+from .._io.responses import AnswerReader, check_definition, expand_paths
+from .._io.responses_csv import (
     LongCity,
     check_width,
     csv_header,
-    expand_paths,
+    first_line,
     is_blank,
+    open_csv,
     wide_cities,
 )
 from .._io.seen_ids import SeenIds
@@ -122,10 +123,12 @@ def iter_encoded(
     Raises
     ------
     ResponseError
-        At once, on a path that is not a CSV file or a ``chunk_rows`` below 1; as the chunks
-        are read, on anything ``read_responses`` or ``encode`` refuses, with the same message,
-        and on a long-CSV city whose rows are not together (naming the line where it comes
-        back).
+        At once, on a path that is not a CSV file; as the chunks are read, on anything
+        ``read_responses`` or ``encode`` refuses, with the same message, and on a long-CSV
+        city whose rows are not together (naming the line where it comes back).
+    UsageError
+        At once, when ``definition`` is not a Definition, ``paths`` no path or ``chunk_rows``
+        not a whole number >= 1.
 
     Examples
     --------
@@ -136,15 +139,18 @@ def iter_encoded(
     >>> [chunk.n_cities for chunk in iter_encoded("answers.csv", icc, chunk_rows=2)]
     [2, 2, 1]
     """
-    if not isinstance(chunk_rows, int) or chunk_rows < 1:
-        raise ResponseError(f"chunk_rows must be a whole number >= 1 (got {chunk_rows!r})")
+    check_definition("iter_encoded", definition)
+    if isinstance(chunk_rows, bool) or not isinstance(chunk_rows, int) or chunk_rows < 1:
+        raise UsageError(
+            f"iter_encoded: chunk_rows must be a whole number >= 1 (got {chunk_rows!r})"
+        )
     return _chunks(_csv_paths(paths), definition, chunk_rows)  # the checks above come first
 
 
 def _chunks(files: list[Path], definition: Definition, chunk_rows: int) -> Iterator[Chunk]:
     reader = AnswerReader(definition)
     template = encode(definition, [])
-    seen = SeenIds()
+    seen = SeenIds(locate=first_line)
     for path in files:
         seen.open(_source(path))
         rows = _numbered_rows(path)
@@ -164,7 +170,7 @@ def _chunks(files: list[Path], definition: Definition, chunk_rows: int) -> Itera
 
 def _csv_paths(paths: str | Path | Iterable[str | Path]) -> list[Path]:
     """Every file to read, checked before the first is read."""
-    files = expand_paths(paths)
+    files = expand_paths(paths, "iter_encoded")
     for path in files:
         suffix = path.suffix.lower()
         if suffix == ".toml":
@@ -174,18 +180,15 @@ def _csv_paths(paths: str | Path | Iterable[str | Path]) -> list[Path]:
             )
         if suffix != ".csv":
             raise ResponseError(f"{path}: unknown file type (expected .toml or .csv)")
-        if not path.is_file():
-            raise ResponseError(f"{path}: file not found")
+        regular_file(path, ResponseError)
     return files
 
 
 def _numbered_rows(path: Path) -> Numbered:
-    """Each row of a CSV file with its number (1: the header), read as it is asked for."""
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            yield from enumerate(csv.reader(handle), start=1)
-    except UnicodeDecodeError as error:
-        raise ResponseError(f"{path}: not UTF-8 text: {error}") from None
+    """Each row of a CSV file with the line it starts on (1: the header), read as it is
+    asked for."""
+    with open_csv(path) as handle:
+        yield from csv_records(path, handle, ResponseError)
 
 
 def _filled(rows: Numbered) -> Numbered:
@@ -217,11 +220,12 @@ def _wide_chunk(
     fast = columns.encode([row for _, row in numbered]) if columns is not None else None
     if fast is not None:
         encoded, names = fast
-        seen.add(encoded.city_ids.tolist())
+        seen.add(encoded.city_ids.tolist(), [line for line, _ in numbered])
         seen.flush()
         return Chunk(encoded, names)
-    cities = list(wide_cities(path, header, iter(numbered), reader))
-    seen.add([city.id for city in cities])
+    placed = list(wide_cities(path, header, iter(numbered), reader))
+    cities = [city for _, city in placed]
+    seen.add([city.id for city in cities], [line for line, _ in placed])
     seen.flush()
     return Chunk(encode(reader.definition, cities), tuple(city.name for city in cities))
 
@@ -263,7 +267,7 @@ def _new_cities(path: Path, batch: list[LongCity], seen: SeenIds) -> list[LongCi
     for city, where in zip(batch, seen.earlier(ids), strict=True):
         if where == seen.current:
             raise _comes_back(path, city.line, city.meta["id"])
-    seen.add(ids)
+    seen.add(ids, [city.line for city in batch])
     return batch
 
 

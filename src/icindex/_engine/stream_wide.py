@@ -20,8 +20,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._errors import ResponseError
+from .._files import spreadsheet_text
 from .._io.answers import Answer, parse_answer, parse_fact
-from .._io.responses import CITY_ID, META_COLUMNS, AnswerReader, LongCity
+from .._io.responses import CITY_ID, AnswerReader
+from .._io.responses_csv import META_COLUMNS, LongCity
 from .._model.definition import Fact, Item
 from .encoding import UNKNOWN_CODE, Encoded
 
@@ -141,7 +143,7 @@ class WideColumns:
         for position, fact in self.facts:
             try:
                 for cell in set(columns[position]):
-                    parse_fact(fact, cell, "")
+                    parse_fact(fact, cell, "", cell=True)
             except ResponseError:
                 return None
         arrays = {  # an item without a column is unknown for every city
@@ -159,7 +161,9 @@ class WideColumns:
                 return None
             array[:, target.column] = codes
         given = columns[self.name] if self.name is not None else ("",) * len(ids)
-        names = tuple(name or city_id for name, city_id in zip(given, ids, strict=True))
+        names = tuple(
+            spreadsheet_text(name) or city_id for name, city_id in zip(given, ids, strict=True)
+        )
         encoded = Encoded(np.array(ids, dtype=str), self.template.layout, **arrays)
         return encoded, names
 
@@ -172,7 +176,7 @@ def _column_codes(
     table: dict[str, int | float] = {}
     try:
         for cell in set(cells):
-            answer = parse_answer(target.item, cell, "")
+            answer = parse_answer(target.item, cell, "", cell=True)
             table[cell] = unknown if answer is None else coder(answer, target.options)
     except ResponseError:
         return None

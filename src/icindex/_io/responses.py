@@ -7,35 +7,39 @@ Unknown is not no: a missing key, an empty cell or ``unknown`` leaves the answer
 
 from __future__ import annotations
 
-import csv
+import os
 import re
-import tomllib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 import attrs
 
-from .._errors import ResponseError
+from .._errors import ResponseError, UsageError
+from .._files import read_toml, regular_file, spreadsheet_text
 from .._model.definition import Definition
-from .answers import ANSWER_PARSERS, Answer, parse_answer, parse_fact
+from .answers import ANSWER_PARSERS, CHECKLIST_SEPARATOR, Answer, parse_answer, parse_fact
+from .responses_csv import LONG_HEADER, META_COLUMNS, LongCity, Placed, read_csv
+from .seen_ids import duplicate_city
 
-# ANSWER_PARSERS, Answer and parse_answer are re-exported: the engine reads them from here.
+# ANSWER_PARSERS, Answer, parse_answer and the CSV layout's names are re-exported: the engine
+# and the writers read them from here.
 __all__ = [
     "ANSWER_PARSERS",
+    "CHECKLIST_SEPARATOR",
+    "LONG_HEADER",
+    "META_COLUMNS",
     "Answer",
     "AnswerReader",
     "CityResponse",
+    "LongCity",
     "expand_paths",
     "parse_answer",
     "read_responses",
 ]
 
 CITY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-META_COLUMNS = ("name", "country", "round")
-LONG_HEADER = ("city_id", "item", "answer")
-CHECKLIST_SEPARATOR = "|"
 
 
 def _frozen_mapping(value: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -71,7 +75,12 @@ class CityResponse:
 
 
 class AnswerReader:
-    """Turns raw keyed values into a CityResponse, checking each against the definition."""
+    """Turns raw keyed values into a CityResponse, checking each against the definition.
+
+    With ``cell=True`` the values are CSV cells: numbers are parsed from text, and the text
+    cells (name, country, round, text facts, evidence) lose the apostrophe a writer put
+    before a formula-like start (:func:`icindex._files.spreadsheet_text`).
+    """
 
     def __init__(self, definition: Definition) -> None:
         self.definition = definition
@@ -84,7 +93,11 @@ class AnswerReader:
         meta: Mapping[str, object],
         values: Iterable[tuple[str, object]],
         evidence: Mapping[str, object],
+        *,
+        cell: bool = False,
     ) -> CityResponse:
+        """The city of ``meta`` (id, name, country, round), ``values`` (answers and facts,
+        by id) and ``evidence`` read at ``where``; ResponseError at the first bad value."""
         city_id = meta.get("id")
         if not isinstance(city_id, str) or not CITY_ID.match(city_id):
             raise ResponseError(f"{where}: city id must match {CITY_ID.pattern} (got {city_id!r})")
@@ -93,11 +106,11 @@ class AnswerReader:
         facts: dict[str, Any] = {}
         for key, value in values:
             if key in self.items:
-                answer = parse_answer(self.items[key], value, where)
+                answer = parse_answer(self.items[key], value, where, cell=cell)
                 if answer is not None:
                     answers[key] = answer
             elif key in self.facts:
-                fact_value = parse_fact(self.facts[key], value, where)
+                fact_value = parse_fact(self.facts[key], value, where, cell=cell)
                 if fact_value is not None:
                     facts[key] = fact_value
             else:
@@ -105,6 +118,9 @@ class AnswerReader:
                     f"{where}: {key!r} is neither an item nor a fact of "
                     f"definition {self.definition.id!r}"
                 )
+        if cell:
+            meta = {key: spreadsheet_text(str(value)) for key, value in meta.items()}
+            evidence = {key: spreadsheet_text(str(text)) for key, text in evidence.items()}
         return CityResponse(
             id=city_id,
             name=_text(meta.get("name"), city_id, where, "name"),
@@ -112,17 +128,11 @@ class AnswerReader:
             round=_text(meta.get("round"), "", where, "round"),
             facts=facts,
             answers=answers,
-            evidence=self._evidence(evidence, answers, facts, where),
+            evidence=self._evidence(evidence, where),
             source=where.split(": ")[0],
         )
 
-    def _evidence(
-        self,
-        evidence: Mapping[str, object],
-        answers: Mapping[str, Answer],
-        facts: Mapping[str, Any],
-        where: str,
-    ) -> dict[str, str]:
+    def _evidence(self, evidence: Mapping[str, object], where: str) -> dict[str, str]:
         clean = {}
         for key, text in evidence.items():
             if key not in self.items and key not in self.facts:
@@ -148,12 +158,8 @@ _CITY_FILE_KEYS = {"schema_version", "index", "city", "facts", "answers", "evide
 _CITY_KEYS = {"id", "name", "country", "round", "year"}
 
 
-def _read_toml(path: Path, reader: AnswerReader) -> list[CityResponse]:
-    try:
-        with path.open("rb") as handle:
-            raw = tomllib.load(handle)
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise ResponseError(f"{path}: not valid TOML: {error}") from None
+def _read_toml(path: Path, reader: AnswerReader) -> list[Placed]:
+    raw = read_toml(path, ResponseError)
     unknown = raw.keys() - _CITY_FILE_KEYS
     if unknown:
         raise ResponseError(
@@ -183,110 +189,10 @@ def _read_toml(path: Path, reader: AnswerReader) -> list[CityResponse]:
         raise ResponseError(f"{path}: [facts] holds {key!r}, an item: move it to [answers]")
     for key in tables["answers"].keys() & reader.facts.keys():
         raise ResponseError(f"{path}: [answers] holds {key!r}, a fact: move it to [facts]")
-    return [reader.city(str(path), meta, values, tables["evidence"])]
+    return [(str(path), reader.city(str(path), meta, values, tables["evidence"]))]
 
 
-def _read_csv(path: Path, reader: AnswerReader) -> list[CityResponse]:
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            rows = list(csv.reader(handle))
-    except UnicodeDecodeError as error:
-        raise ResponseError(f"{path}: not UTF-8 text: {error}") from None
-    kind, header = csv_header(path, rows[0] if rows else None)
-    numbered = enumerate(rows[1:], start=2)
-    if kind == "long":
-        return _read_long(path, header, numbered, reader)
-    return list(wide_cities(path, header, numbered, reader))
-
-
-def csv_header(path: Path, first_row: Sequence[str] | None) -> tuple[str, list[str]]:
-    """The layout (``"wide"`` or ``"long"``) and the checked header of a CSV file's first row."""
-    if first_row is None:
-        raise ResponseError(f"{path}: empty file (expected a header row)")
-    header = [cell.strip() for cell in first_row]
-    if tuple(header[:3]) == LONG_HEADER:
-        if header[3:] not in ([], ["evidence"]):
-            raise ResponseError(
-                f"{path}: line 1: after city_id,item,answer only an evidence column may follow "
-                f"(got {header[3:]})"
-            )
-        return "long", header
-    if header[:1] == ["city_id"]:
-        seen: set[str] = set()
-        for column in header:
-            if column in seen:
-                raise ResponseError(f"{path}: line 1: column {column!r} appears twice")
-            seen.add(column)
-        return "wide", header
-    raise ResponseError(
-        f"{path}: line 1: header must start with city_id (wide) or city_id,item,answer (long) "
-        f"(got {','.join(header[:3])})"
-    )
-
-
-def is_blank(row: Sequence[str]) -> bool:
-    """Whether a CSV row has no text at all (such rows are skipped)."""
-    return not any(cell.strip() for cell in row)
-
-
-def check_width(path: Path, line: int, row: Sequence[str], width: int) -> None:
-    if len(row) != width:
-        raise ResponseError(f"{path}: line {line}: expected {width} cells (got {len(row)})")
-
-
-def wide_cities(
-    path: Path, header: list[str], rows: Iterable[tuple[int, list[str]]], reader: AnswerReader
-) -> Iterator[CityResponse]:
-    """The city of each non-blank ``(line, row)`` of a wide CSV, in order."""
-    for line, row in rows:
-        if is_blank(row):
-            continue
-        check_width(path, line, row, len(header))
-        cells = dict(zip(header, row, strict=True))
-        meta = {key: cells.pop(key) for key in ("city_id", *META_COLUMNS) if key in cells}
-        meta["id"] = meta.pop("city_id").strip()
-        yield reader.city(f"{path}: line {line}", meta, cells.items(), {})
-
-
-def _read_long(
-    path: Path, header: list[str], rows: Iterable[tuple[int, list[str]]], reader: AnswerReader
-) -> list[CityResponse]:
-    per_city: dict[str, LongCity] = {}
-    for line, row in rows:
-        if is_blank(row):
-            continue
-        check_width(path, line, row, len(header))
-        city_id = row[0].strip()
-        per_city.setdefault(city_id, LongCity(city_id, line)).add(path, line, row)
-    return [city.response(path, reader) for city in per_city.values()]
-
-
-class LongCity:
-    """One city's rows of a long CSV, gathered until they are all read."""
-
-    def __init__(self, city_id: str, line: int) -> None:
-        self.meta: dict[str, str] = {"id": city_id}
-        self.values: dict[str, str] = {}
-        self.evidence: dict[str, str] = {}
-        self.line = line  # the city's first row: errors in its values name it
-
-    def add(self, path: Path, line: int, row: Sequence[str]) -> None:
-        """Add one row (``city_id, item, answer[, evidence]``, of the right width)."""
-        key, answer = (cell.strip() for cell in row[1:3])
-        target = self.meta if key in META_COLUMNS else self.values
-        if key in target or key == "id":
-            raise ResponseError(f"{path}: line {line}: city {self.meta['id']!r} has {key!r} twice")
-        target[key] = answer
-        if len(row) > 3 and row[3].strip():
-            self.evidence[key] = row[3]
-
-    def response(self, path: Path, reader: AnswerReader) -> CityResponse:
-        """The city's answers, each checked against the definition."""
-        where = f"{path}: line {self.line}"
-        return reader.city(where, self.meta, self.values.items(), self.evidence)
-
-
-_FORMATS = {".toml": _read_toml, ".csv": _read_csv}
+_FORMATS = {".toml": _read_toml, ".csv": read_csv}
 
 
 def read_responses(
@@ -310,7 +216,10 @@ def read_responses(
     Raises
     ------
     ResponseError
-        On any unreadable value, unknown key or duplicate city id, naming file, city and item.
+        On any unreadable value, unknown key or duplicate city id, naming file (and line),
+        city and item; a duplicate names both places it was read from.
+    UsageError
+        When ``definition`` is not a Definition or ``paths`` no path.
 
     Examples
     --------
@@ -318,27 +227,43 @@ def read_responses(
     >>> icc = load_definition("icc")
     >>> cities = read_responses("examples/cities", icc)   # doctest: +SKIP
     """
+    check_definition("read_responses", definition)
     reader = AnswerReader(definition)
     cities: list[CityResponse] = []
     where_seen: dict[str, str] = {}
-    for path in expand_paths(paths):
+    for path in expand_paths(paths, "read_responses"):
         read = _FORMATS.get(path.suffix.lower())
         if read is None:
             raise ResponseError(f"{path}: unknown file type (expected .toml or .csv)")
-        if not path.is_file():
-            raise ResponseError(f"{path}: file not found")
-        for city in read(path, reader):
+        regular_file(path, ResponseError)
+        for place, city in read(path, reader):
             if city.id in where_seen:
-                raise ResponseError(
-                    f"{city.source}: city {city.id!r} was already read from {where_seen[city.id]}"
-                )
-            where_seen[city.id] = city.source
+                raise duplicate_city(city.id, place, where_seen[city.id])
+            where_seen[city.id] = place
             cities.append(city)
     return tuple(cities)
 
 
-def expand_paths(paths: str | Path | Iterable[str | Path]) -> list[Path]:
-    listed = [Path(paths)] if isinstance(paths, str | Path) else [Path(p) for p in paths]
+def check_definition(caller: str, definition: object) -> None:
+    """Raise :class:`UsageError` unless ``definition`` is a :class:`Definition`."""
+    if not isinstance(definition, Definition):
+        raise UsageError(
+            f"{caller}: definition must be a Definition, as icindex.load_definition returns "
+            f"(got {type(definition).__name__} {definition!r:.60})"
+        )
+
+
+def expand_paths(paths: str | Path | Iterable[str | Path], caller: str) -> list[Path]:
+    """The files ``paths`` names, a folder's ``.toml`` and ``.csv`` files in name order."""
+    if isinstance(paths, str | os.PathLike):
+        listed = [Path(paths)]
+    elif isinstance(paths, Iterable) and not isinstance(paths, bytes | Mapping):
+        listed = [_path(path, caller) for path in paths]
+    else:
+        raise UsageError(
+            f"{caller}: paths must be a path or an iterable of paths "
+            f"(got {type(paths).__name__} {paths!r:.60})"
+        )
     expanded: list[Path] = []
     for path in listed:
         if path.is_dir():
@@ -346,3 +271,12 @@ def expand_paths(paths: str | Path | Iterable[str | Path]) -> list[Path]:
         else:
             expanded.append(path)
     return expanded
+
+
+def _path(path: object, caller: str) -> Path:
+    if not isinstance(path, str | os.PathLike):
+        raise UsageError(
+            f"{caller}: paths must be a path or an iterable of paths (got {type(path).__name__} "
+            f"{path!r:.60} among them)"
+        )
+    return Path(path)

@@ -8,11 +8,15 @@ end of the chunk they become a run, and runs are merged like a binary counter (a
 into the one before while that one is no longer), so there are at most ``log2(chunks) + 1``
 runs and each id is re-sorted ``log2(chunks)`` times in all. A look-up is a binary search in
 each run. Merging the two largest runs briefly takes about 3 times their size.
+
+Line numbers are not kept (they would double the memory): a duplicate names the line it is met
+on, and the line of the first occurrence is found again only then, by the ``locate`` function
+the reader gives (which reads the earlier file once more).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -20,9 +24,24 @@ from numpy.typing import NDArray
 
 from .._errors import ResponseError
 
-__all__ = ["SeenIds"]
+__all__ = ["SeenIds", "duplicate_city"]
 
 Run = tuple[NDArray[np.bytes_], NDArray[np.unsignedinteger[Any]]]
+Locate = Callable[[str, str], "int | None"]
+"""``locate(source, city_id)``: the line of the first row of ``city_id`` in the file
+``source``, or None."""
+
+
+def duplicate_city(city_id: str, place: str, earlier: str) -> ResponseError:
+    """The error for ``city_id`` read at ``place`` after it was read at ``earlier`` (each a
+    file, with its line for a CSV file).
+
+    Examples
+    --------
+    >>> print(duplicate_city("ansan", "b.csv: line 4", "a.csv: line 2"))
+    b.csv: line 4: city 'ansan' was already read from a.csv: line 2
+    """
+    return ResponseError(f"{place}: city {city_id!r} was already read from {earlier}")
 
 
 class SeenIds:
@@ -35,13 +54,14 @@ class SeenIds:
     >>> seen.add(["x", "y"])
     >>> seen.flush()
     >>> seen.open("b.csv")
-    >>> seen.add(["y"])
+    >>> seen.add(["y"], lines=[7])
     Traceback (most recent call last):
     ...
-    icindex._errors.ResponseError: b.csv: city 'y' was already read from a.csv
+    icindex._errors.ResponseError: b.csv: line 7: city 'y' was already read from a.csv
     """
 
-    def __init__(self) -> None:
+    def __init__(self, locate: Locate | None = None) -> None:
+        self._locate = locate
         self.files: list[str] = []  # the files opened so far; the last is being read
         self._pending: dict[str, int] = {}  # the current chunk's ids -> their file
         self._runs: list[Run] = []  # sorted ids and their files, runs disjoint
@@ -56,17 +76,24 @@ class SeenIds:
         """The position in ``files`` of the file being read."""
         return len(self.files) - 1
 
-    def add(self, ids: Sequence[str]) -> None:
-        """Note ``ids``, read in this order from the current file; refuse the first of them
-        that was read before (in an earlier chunk or file, or earlier among ``ids``)."""
-        for city_id, where in zip(ids, self._in_runs(ids).tolist(), strict=True):
+    def add(self, ids: Sequence[str], lines: Sequence[int] | None = None) -> None:
+        """Note ``ids``, read in this order from the current file (at ``lines``, when given);
+        refuse the first of them that was read before (in an earlier chunk or file, or
+        earlier among ``ids``), naming both places."""
+        for row, (city_id, where) in enumerate(zip(ids, self._in_runs(ids).tolist(), strict=True)):
             where = self._pending.get(city_id, where)
             if where >= 0:
-                raise ResponseError(
-                    f"{self.files[self.current]}: city {city_id!r} was already read from "
-                    f"{self.files[where]}"
-                )
+                place = self.files[self.current]
+                if lines is not None:
+                    place = f"{place}: line {lines[row]}"
+                raise duplicate_city(city_id, place, self._place(where, city_id))
             self._pending[city_id] = self.current
+
+    def _place(self, file: int, city_id: str) -> str:
+        """The file ``city_id`` was read from, with its line when ``locate`` finds it."""
+        source = self.files[file]
+        line = None if self._locate is None else self._locate(source, city_id)
+        return source if line is None else f"{source}: line {line}"
 
     def earlier(self, ids: Sequence[str]) -> list[int]:
         """For each of ``ids``, the position in ``files`` of the file it was read from, or -1."""

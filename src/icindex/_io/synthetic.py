@@ -23,10 +23,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._arrays import ARRAY_EQ, readonly
-from .._errors import ResponseError
+from .._errors import UsageError
 from .._model.definition import Definition, Item
 from .answers import Answer
-from .responses import CityResponse
+from .responses import CityResponse, check_definition
 from .synthetic_draws import draw_answers, draw_facts
 
 __all__ = [
@@ -125,7 +125,7 @@ def _seed_sequence(seed: object, caller: str) -> np.random.SeedSequence:
     if seed is None:
         return np.random.SeedSequence()
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise ResponseError(f"{caller}: seed must be a whole number >= 0 (got {seed!r})")
+        raise UsageError(f"{caller}: seed must be a whole number >= 0 (got {seed!r})")
     return np.random.SeedSequence(int(seed))
 
 
@@ -152,6 +152,7 @@ def stream_blocks(
 
     The arguments are checked at once (not when the first block is asked for).
     """
+    check_definition(caller, definition)
     check_sample(caller, n, unknown_share)
     return _stream(definition, _seed_sequence(seed, caller), n, unknown_share)
 
@@ -164,14 +165,16 @@ def _stream(
 
 
 def check_sample(caller: str, n: object, unknown_share: object) -> None:
+    """Raise :class:`UsageError` unless ``n`` is a whole number >= 0 and ``unknown_share`` a
+    number in [0, 1]."""
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 0:
-        raise ResponseError(f"{caller}: n must be a whole number >= 0 (got {n!r})")
+        raise UsageError(f"{caller}: n must be a whole number >= 0 (got {n!r})")
     if (
         isinstance(unknown_share, bool)
         or not isinstance(unknown_share, int | float)
         or not 0.0 <= unknown_share <= 1.0
     ):
-        raise ResponseError(
+        raise UsageError(
             f"{caller}: unknown_share must be a number in [0, 1] (got {unknown_share!r})"
         )
 
@@ -218,6 +221,11 @@ def synthetic_block(
     -------
     SyntheticBlock
 
+    Raises
+    ------
+    UsageError
+        When an argument is of the wrong kind or out of its range.
+
     Examples
     --------
     >>> from icindex import load_definition
@@ -226,11 +234,16 @@ def synthetic_block(
     >>> block.first, block.rows, block == synthetic_block(icc, 7, 2)
     (20000, 10000, True)
     """
+    check_definition("synthetic_block", definition)
     check_sample("synthetic_block", 0, unknown_share)
     if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 0:
-        raise ResponseError(f"synthetic_block: k must be a whole number >= 0 (got {k!r})")
-    if rows is not None and (isinstance(rows, bool) or not 0 <= rows <= BLOCK):
-        raise ResponseError(f"synthetic_block: rows must be in [0, {BLOCK}] (got {rows!r})")
+        raise UsageError(f"synthetic_block: k must be a whole number >= 0 (got {k!r})")
+    if rows is not None and (
+        isinstance(rows, bool) or not isinstance(rows, int | np.integer) or not 0 <= rows <= BLOCK
+    ):
+        raise UsageError(
+            f"synthetic_block: rows must be a whole number in [0, {BLOCK}] (got {rows!r})"
+        )
     block = _draw_block(definition, _seed_sequence(seed, "synthetic_block"), int(k), unknown_share)
     return block if rows is None else block.head(rows)
 

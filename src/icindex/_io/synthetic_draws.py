@@ -12,7 +12,9 @@ The latent model, for city ``c``, top-level indicator ``k`` and item ``j`` below
 
 so a committed city gives better answers everywhere, and answers within one indicator agree
 more than answers across indicators. An item's answer is the one at quantile ``q`` of its
-answers ordered by points (see :data:`_DRAWS`). The sample and its blocks: :mod:`.synthetic`.
+answers ordered by points (see :data:`_DRAWS`). A number is drawn inside the item's or fact's
+``value_range``: the support of the draw is cut to it. The sample and its blocks:
+:mod:`.synthetic`.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.special import ndtr, ndtri
 
-from .._model.definition import Definition, Item
+from .._model.definition import Definition, Fact, Item
 
 __all__ = ["CITY_SD", "INDICATOR_SD", "ITEM_SD", "draw_answers", "draw_facts"]
 
@@ -88,8 +90,16 @@ def _draw_checklist(item: Item, q: FloatArray, rng: np.random.Generator) -> NDAr
     return rng.random((len(q), len(item.options))) < q[:, None]
 
 
+def _within(values: NDArray[Any], value_range: tuple[float, float] | None) -> NDArray[Any]:
+    """``values`` cut to ``value_range`` (None: left as they are)."""
+    if value_range is None:
+        return values
+    return np.asarray(np.clip(values, *value_range))
+
+
 def _threshold_edges(item: Item) -> FloatArray:
-    """The edges of the bands the thresholds cut, with a finite band at each end.
+    """The edges of the bands the thresholds cut, with a finite band at each end, cut to the
+    item's range.
 
     The outer bands are as wide as the thresholds' mean gap; when every threshold is positive
     the lowest band stops at 0 (a count or a share is not negative).
@@ -99,7 +109,7 @@ def _threshold_edges(item: Item) -> FloatArray:
     low = marks[0] - gap
     if marks[0] > 0:
         low = max(low, 0.0)
-    return np.concatenate([[low], marks, [marks[-1] + gap]])
+    return _within(np.concatenate([[low], marks, [marks[-1] + gap]]), item.value_range)
 
 
 def _draw_numeric(item: Item, q: FloatArray, rng: np.random.Generator) -> FloatArray:
@@ -107,8 +117,8 @@ def _draw_numeric(item: Item, q: FloatArray, rng: np.random.Generator) -> FloatA
     decimal); with thresholds, a value in the band at ``q`` of the bands ordered by points, at
     ``q``'s place within it (whole numbers when every threshold is whole)."""
     if item.goalposts is not None:
-        worst, best = item.goalposts
-        return np.round(worst + q * (best - worst), 1)
+        worst, best = _within(np.array(item.goalposts, dtype=np.float64), item.value_range)
+        return _within(np.round(worst + q * (best - worst), 1), item.value_range)
     edges = _threshold_edges(item)
     rank, within = _rank(q, len(item.points))
     band = np.argsort(item.points, kind="stable")[rank]
@@ -117,7 +127,7 @@ def _draw_numeric(item: Item, q: FloatArray, rng: np.random.Generator) -> FloatA
     value = np.minimum(low + within * (high - low), np.nextafter(high, -np.inf))
     if all(float(mark).is_integer() for mark in item.thresholds):
         value = np.floor(value)
-    return value
+    return _within(value, item.value_range)  # flooring may step below a fractional least
 
 
 def _draw_indicator(item: Item, q: FloatArray, rng: np.random.Generator) -> FloatArray:
@@ -127,8 +137,10 @@ def _draw_indicator(item: Item, q: FloatArray, rng: np.random.Generator) -> Floa
     low, high = (0.0, 100.0)
     if span is not None and span.low is not None and span.high is not None:
         low, high = span.low, span.high
-    worst, best = (low, high) if item.direction > 0 else (high, low)
-    return np.round(worst + q * (best - worst), 1)
+    worst, best = _within(
+        np.array((low, high) if item.direction > 0 else (high, low)), item.value_range
+    )
+    return _within(np.round(worst + q * (best - worst), 1), item.value_range)
 
 
 # Item kind -> the answers of all cities to one item, given their latent quantiles.
@@ -177,13 +189,30 @@ def _draw_facts(n: int, rng: np.random.Generator) -> dict[str, NDArray[Any]]:
 def _declared_facts(
     definition: Definition, drawn: Mapping[str, NDArray[Any]]
 ) -> dict[str, NDArray[Any]]:
-    """The drawn facts the definition declares as numbers, as its declared type."""
-    as_type = {"integer": lambda v: np.rint(v).astype(np.int64), "number": lambda v: v * 1.0}
+    """The drawn facts the definition declares as numbers, as its declared type, cut to their
+    ranges."""
+    as_type = {"integer": _whole_in_range, "number": _number_in_range}
     return {
-        fact.id: as_type[fact.type](drawn[fact.id])
+        fact.id: as_type[fact.type](fact, drawn[fact.id])
         for fact in definition.facts
         if fact.id in drawn and fact.type in as_type
     }
+
+
+def _number_in_range(fact: Fact, values: NDArray[Any]) -> NDArray[np.float64]:
+    return np.asarray(_within(values * 1.0, fact.value_range), dtype=np.float64)
+
+
+def _whole_in_range(fact: Fact, values: NDArray[Any]) -> NDArray[np.int64]:
+    whole = np.rint(values * 1.0)
+    if fact.value_range is not None:  # the whole numbers of the range
+        low, high = fact.value_range
+        whole = np.clip(
+            whole,
+            math.ceil(low) if low > -math.inf else low,
+            math.floor(high) if high < math.inf else high,
+        )
+    return whole.astype(np.int64)
 
 
 def draw_answers(

@@ -21,8 +21,10 @@ from typing import IO, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .._errors import ResponseError
+from .._errors import ResponseError, UsageError
+from .._files import atomic_write
 from .._model.definition import Definition, Item
+from .answers import CHECKLIST_SEPARATOR
 from .cells import (
     Cells,
     arrow_buffers,
@@ -35,7 +37,7 @@ from .cells import (
     table_cells,
     text_cells,
 )
-from .responses import CHECKLIST_SEPARATOR, META_COLUMNS
+from .responses_csv import META_COLUMNS
 from .synthetic import (
     ID_PREFIX,
     NAME_PREFIX,
@@ -127,7 +129,7 @@ def synthetic_block_csv(
 def _byte_sink(target: Target) -> Iterator[Callable[[bytes], object]]:
     """A function writing bytes to a path (opened here), a binary file or a text file."""
     if isinstance(target, str | os.PathLike):
-        with Path(target).open("wb") as handle:
+        with atomic_write(Path(target), binary=True) as handle:  # all of the file or none
             yield handle.write
     elif isinstance(target, io.TextIOBase):
         text = target
@@ -168,7 +170,7 @@ def _write_parquet(
     definition: Definition, target: Target, blocks: Iterable[SyntheticBlock], n: int, round: str
 ) -> None:
     if isinstance(target, io.TextIOBase):
-        raise ResponseError("write_synthetic: Parquet expected a path or a binary file (got text)")
+        raise UsageError("write_synthetic: Parquet expected a path or a binary file (got text)")
     pa, parquet = _pyarrow()
     schema = pa.schema([(name, pa.string()) for name in _columns(definition)])
     where = os.fspath(target) if isinstance(target, str | os.PathLike) else target
@@ -222,8 +224,10 @@ def write_synthetic(
 
     Raises
     ------
+    UsageError
+        On a bad ``n``, seed, share, round or format.
     ResponseError
-        On a bad ``n``, seed, share or format, or Parquet without pyarrow.
+        Parquet without pyarrow.
 
     Examples
     --------
@@ -238,9 +242,9 @@ def write_synthetic(
     """
     blocks = stream_blocks(definition, seed, n, unknown_share, "write_synthetic")
     if format not in _WRITERS:
-        raise ResponseError(
+        raise UsageError(
             f"write_synthetic: format must be one of {sorted(_WRITERS)} (got {format!r})"
         )
     if not isinstance(round, str):
-        raise ResponseError(f"write_synthetic: round must be text (got {round!r})")
+        raise UsageError(f"write_synthetic: round must be text (got {round!r})")
     _WRITERS[format](definition, path_or_file, blocks, n, round)
