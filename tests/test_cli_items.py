@@ -37,12 +37,12 @@ def test_items_show_how_each_kind_scores(capsys):
 
 
 def test_items_end_with_the_facts(capsys):
-    """After the items, the definition's facts with type and unit."""
+    """After the items, the definition's facts with type, unit and value range."""
     assert main(["items", "--index", TINY]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[-2:] == [
         "facts (1): given in [facts] or as CSV columns",
-        "  population: integer (persons)",
+        "  population: integer (persons), from 0 persons",  # value_range = [0, inf]
     ]
 
 

@@ -44,12 +44,15 @@ def test_each_item_is_explained_above_its_line(capsys):
     assert lines[at - 3 : at] == [
         "# rights_partners: numeric, weight 3, input",
         "# With how many cities abroad does the city have a partnership?",
-        "# answers: a number (cities); points <1: 0 · 1–5: 1 · 5–10: 2 · ≥10: 4",
+        # value_range = [0, inf] in tests/data/tiny
+        "# answers: a number (cities); points <1: 0 · 1–5: 1 · 5–10: 2 · ≥10: 4; "
+        "values from 0 cities",
     ]
     at = lines.index('welcome_events = "unknown"')
     assert lines[at - 1] == '# write a list of option ids, e.g. ["ceremony", "tour"]; [] for none'
     assert "at most 3 points" in lines[at - 2]
-    assert lines[lines.index('population = "unknown"') - 1] == "# Population: integer (persons)"
+    above = lines[lines.index('population = "unknown"') - 1]
+    assert above == "# Population: integer (persons), from 0 persons"  # value_range = [0, inf]
 
 
 def test_a_filled_in_template_scores(tmp_path):

@@ -253,7 +253,9 @@ def check_definition(caller: str, definition: object) -> None:
         )
 
 
-def expand_paths(paths: str | Path | Iterable[str | Path], caller: str) -> list[Path]:
+def expand_paths(
+    paths: str | Path | Iterable[str | Path], caller: str = "expand_paths"
+) -> list[Path]:
     """The files ``paths`` names, a folder's ``.toml`` and ``.csv`` files in name order."""
     if isinstance(paths, str | os.PathLike):
         listed = [Path(paths)]
