@@ -325,7 +325,14 @@ def test_a_field_over_the_csv_limit_names_file_and_line(tiny, tmp_path):
 def test_an_unclosed_quote_is_refused_at_its_line(tiny, tmp_path):
     """A quote left open swallows the rest of the row: the row is refused, naming its line."""
     path = write(tmp_path, WIDE + 'a,A,,,,yes,,\nb,"B,,,,,,\n')
-    with pytest.raises(icindex.ResponseError, match=r"answers\.csv: line 3: expected 8 cells"):
+    with pytest.raises(icindex.ResponseError, match=r"answers\.csv: line 3: not valid CSV"):
+        icindex.read_responses(path, tiny)
+
+
+def test_text_after_a_closing_quote_is_refused(tiny, tmp_path):
+    """``"B"x`` is not a CSV cell (a lenient reader would make it ``Bx``): refused at its line."""
+    path = write(tmp_path, WIDE + 'a,A,,,,yes,,\nb,"B"x,,,,,,\n')
+    with pytest.raises(icindex.ResponseError, match=r"answers\.csv: line 3: not valid CSV"):
         icindex.read_responses(path, tiny)
 
 

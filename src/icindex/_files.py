@@ -162,11 +162,12 @@ def csv_records(
 ) -> Iterator[tuple[int, list[str]]]:
     """Yield ``(line, row)`` of the CSV text ``handle`` (open with ``newline=""``).
 
-    ``line`` is the line the row starts on. A malformed row, a field over
+    ``line`` is the line the row starts on. Quoting is strict: text after a closing quote
+    (``"B"x``) is an error, not ``Bx``. A malformed row, a field over
     :data:`MAX_CSV_FIELD` characters or bytes that are not UTF-8 raise ``error`` naming
     ``path`` and the line.
     """
-    reader = csv.reader(handle)
+    reader = csv.reader(handle, strict=True)
     line = 1
     while True:
         try:
@@ -174,7 +175,8 @@ def csv_records(
         except StopIteration:
             return
         except csv.Error as problem:
-            raise error(f"{path}: line {reader.line_num}: not valid CSV: {problem}") from None
+            hint = " (a quote is opened and never closed)" if "end of data" in str(problem) else ""
+            raise error(f"{path}: line {line}: not valid CSV: {problem}{hint}") from None
         except UnicodeDecodeError:
             raise not_utf8(path, path.read_bytes().removeprefix(_BOM), error) from None
         yield line, row
