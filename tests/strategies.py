@@ -242,3 +242,18 @@ def composite_datasets(draw: st.DrawFn, definition: Definition, max_units: int =
         tuple(item.id for item in definition.items),
         np.array(columns, dtype=float).T.reshape(count, -1),
     )
+
+
+# Finite floats for CSV number cells, with the cases float printing gets wrong most often.
+csv_floats = st.one_of(
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from([1e-300, 1e300, -0.0, 0.0, 100 / 3, 0.1 + 0.2, 21.000000000000004, 5e-324]),
+)
+
+# Text (no NUL, no lone surrogate) that often starts like a spreadsheet formula.
+_plain_texts = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"))
+formula_texts = st.one_of(
+    _plain_texts,
+    st.builds(lambda start, rest: start + rest, st.sampled_from("=+-@\t\r'\""), _plain_texts),
+    st.sampled_from(['=HYPERLINK("http://x","y")', "'=1+1", "'tis", "-a,b", '"=x"', "안산시"]),
+)
