@@ -99,12 +99,16 @@ def csv_columns(
     kinds: tuple[str, ...] = ALL_KINDS,
     names: bool = True,
     imputed: bool = True,
-    item_suffix: str = ITEM_SUFFIX,
+    item_suffix: str | None = None,
 ) -> tuple[list[str], FloatArray]:
-    """The whole header of the CSV and its numbers (n, columns after the text columns)."""
+    """The whole header of the CSV and its numbers (n, columns after the text columns).
+
+    ``item_suffix`` follows an item's id in its score column: by default ``:score``, or
+    nothing without ``names`` (COINr's layout, whose bare codes COINr reads).
+    """
     columns = scores.select(kinds)
     text = text_columns(scores, id_column=id_column, names=names)
-    suffixes = {"item": item_suffix}
+    suffixes = {"item": (ITEM_SUFFIX if names else "") if item_suffix is None else item_suffix}
     header = [*text, *(scores.ids[c] + suffixes.get(scores.kinds[c], "") for c in columns)]
     blocks = [scores.values[:, columns]]
     if scores.lower is not None and scores.upper is not None:

@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 
 from .._errors import ScoringError
 from .._files import atomic_write, visible
-from .csv_layout import ALL_KINDS, ITEM_SUFFIX, csv_columns, csv_rows
+from .csv_layout import ALL_KINDS, csv_columns, csv_rows
 
 if TYPE_CHECKING:
     from .scores import Scores
@@ -165,7 +165,7 @@ def to_csv(
     kinds: tuple[str, ...] = ALL_KINDS,
     names: bool = True,
     imputed: bool = True,
-    item_suffix: str = ITEM_SUFFIX,
+    item_suffix: str | None = None,
 ) -> str:
     """One row per city: its id, name, country, round and facts, then one column per score.
 
@@ -187,8 +187,9 @@ def to_csv(
         (``uCode``, scores).
     imputed : bool
         With imputation, add ``<id>:imputed`` per item (1 where imputed, else 0).
-    item_suffix : str
-        Appended to an item's id in its score column header (COINr's layout: none).
+    item_suffix : str, optional
+        Appended to an item's id in its score column header: ``:score`` by default, nothing
+        without ``names`` (COINr's layout keeps COINr's bare codes).
 
     Returns
     -------
@@ -231,7 +232,6 @@ def coinr_csv(scores: Scores, *, kinds: tuple[str, ...] = ALL_KINDS, imputed: bo
         kinds=kinds,
         names=False,
         imputed=imputed,
-        item_suffix="",
     )
 
 

@@ -227,7 +227,8 @@ class Scores:
         return exports.to_dict(self.stored())
 
     def to_json(self, path: str | Path | None = None, *, indent: int | None = 2) -> str:
-        """The :meth:`to_dict` data as JSON text (UTF-8, non-ASCII kept); written to ``path``."""
+        """The :meth:`to_dict` data as JSON text (UTF-8, non-ASCII kept, every float at full
+        precision); written to ``path`` whole or not at all."""
         return exports.write(exports.to_json(self.stored(), indent=indent), path)
 
     def to_csv(
@@ -240,13 +241,18 @@ class Scores:
         names: bool = True,
         imputed: bool = True,
     ) -> str:
-        """One row per city: its id, its name, then one column per score at full precision.
+        """One row per city: id, name, country, round and facts, then one column per score.
 
-        With bounds, columns ``<id>:lower`` and ``<id>:upper`` follow the scores; with
-        ``coverage``, then ``<id>:coverage``; with ``imputed`` and imputation, then
-        ``<id>:imputed`` for every item (1.0 where imputed, else 0.0). Missing scores are empty
-        cells. Without ``names`` the name column is left out (COINr's layout: ``uCode``, then
-        the scores).
+        An item's score column is ``<id>:score`` (never mistaken for its answer), an
+        aggregate's its bare id. ``country``, ``round`` and one ``fact:<id>`` column per fact
+        follow the name when the scores carry them (scored from responses). With bounds,
+        columns ``<id>:lower`` and ``<id>:upper`` follow the scores; with ``coverage``, then
+        ``<id>:coverage``; with ``imputed`` and imputation, then ``<id>:imputed`` for every
+        item (1 where imputed, else 0). Numbers carry 15 significant digits, missing scores
+        are empty cells, and text a spreadsheet would run as a formula starts with ``'``.
+        Without ``names``: COINr's layout (``uCode``-like ids, then the scores under bare
+        codes). Written to ``path`` whole or not at all (:class:`~icindex.OutputError` when it
+        cannot be). Read it back with :func:`icindex._results.read.read_scores`.
         """
         text = exports.to_csv(
             self.stored(),

@@ -228,6 +228,13 @@ def _stream(
     return StreamSummary(**counts)
 
 
+# What a Chunk may carry besides names, passed on to the exports when it does.
+_DETAILS = ("countries", "rounds", "facts", "evidence")
+
+
 def _scored(plan: Plan, block: Chunk) -> Scores:
-    """One block's scores with the cities' names, every column stored (as the exporters use)."""
-    return attrs.evolve(score(plan, block.encoded), city_names=block.names).stored()
+    """One block's scores with the cities' names (and country, round, facts and evidence when
+    the chunk carries them), every column stored (as the exporters use)."""
+    details = {key: getattr(block, key, None) for key in _DETAILS}
+    carried = {key: value for key, value in details.items() if value is not None}
+    return attrs.evolve(score(plan, block.encoded), city_names=block.names, **carried).stored()
