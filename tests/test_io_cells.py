@@ -10,8 +10,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.strategies import csv_floats, formula_texts
-
 from icindex._files import number_text, spreadsheet_safe
 from icindex._io.cells import (
     arrow_buffers,
@@ -25,6 +23,7 @@ from icindex._io.cells import (
     table_cells,
     text_cells,
 )
+from tests.strategies import csv_floats, formula_texts
 
 pytestmark = pytest.mark.filterwarnings("error")
 

@@ -102,17 +102,14 @@ def score(
             f"definition {plan.definition.id!r}: items {indicators[:5]} are numeric indicators, "
             "normalised across units: score them with icindex.score_composite"
         )
-    names: tuple[str, ...] | None = None
-    details: dict[str, object] = {}  # country, round, facts, evidence: carried to the exports
+    details = city_details(cities)  # names, countries, rounds, facts, evidence: to the exports
     if not isinstance(cities, Encoded):
-        names = tuple(city.name for city in cities)
-        details = city_details(cities)
         cities = encode(plan.definition, cities)
     if cities.layout != plan.items.layout:
         raise ScoringError(
             f"the encoded answers were not made for definition {plan.definition.id!r}"
         )
-    return attrs.evolve(_score_encoded(plan, plan.items, cities, names), **details)
+    return attrs.evolve(_score_encoded(plan, plan.items, cities, None), **details)
 
 
 def _score_encoded(

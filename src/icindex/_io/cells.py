@@ -17,9 +17,8 @@ and a text cell a spreadsheet would run as a formula starts with an apostrophe
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
@@ -31,6 +30,7 @@ __all__ = [
     "arrow_buffers",
     "checklist_cells",
     "csv_field",
+    "csv_line",
     "csv_rows",
     "digit_cells",
     "joined",
@@ -44,19 +44,35 @@ Cells = NDArray[np.uint8]
 """A column of cells: (rows, width) UTF-8 bytes, each row's NUL bytes padding."""
 
 
+_SPECIAL = re.compile('[,"\r\n]')
+
+
 def csv_field(text: str) -> str:
     """``text`` as one field of a row :func:`csv.writer` writes (quoted only when it must be).
+
+    A field holding a comma, a quote, a carriage return or a line feed is quoted, its quotes
+    doubled; the same whatever the rows end with (Python 3.11's csv.writer leaves a lone
+    carriage return unquoted when rows end with ``\\n``, and a reader then splits the row).
 
     Examples
     --------
     >>> csv_field("adopted"), csv_field('say "hi", then'), csv_field("line\\n"), csv_field("")
     ('adopted', '"say ""hi"", then"', '"line\\n"', '')
     """
-    if text == "":
-        return ""  # alone on a row csv.writer writes '""'; among other cells, nothing
-    buffer = io.StringIO()
-    csv.writer(buffer).writerow([text])  # the default dialect: its line end is special too
-    return buffer.getvalue().removesuffix("\r\n")
+    if _SPECIAL.search(text) is None:
+        return text  # alone on a row csv.writer writes '""'; among other cells, nothing
+    return '"' + text.replace('"', '""') + '"'
+
+
+def csv_line(fields: Iterable[str], end: str = "\n") -> str:
+    """One CSV row of text ``fields`` (each quoted by :func:`csv_field`), ended by ``end``.
+
+    Examples
+    --------
+    >>> csv_line(["a", "b,c", "x\\ry"])
+    'a,"b,c","x\\ry"\\n'
+    """
+    return ",".join(map(csv_field, fields)) + end
 
 
 def _as_bytes(texts: Sequence[str]) -> Cells:
@@ -115,12 +131,11 @@ def number_cells(
     >>> csv_rows([number_cells(np.array([7, -12]), np.array([True, True]))])
     b'7\\r\\n-12\\r\\n'
     """
-    values = np.ascontiguousarray(values)
     if values.dtype.kind == "f":
         text = np.char.mod(f"%.{CSV_DIGITS}g", values).astype("S")
         text[text == b"-0"] = b"0"
     else:
-        text = values.astype("S")
+        text = np.ascontiguousarray(values).astype("S")
     cells = text.view(np.uint8).reshape(len(text), -1)
     return _trimmed(np.where(known[:, None], cells, np.uint8(0)))
 
@@ -156,9 +171,9 @@ def spreadsheet_cells(cells: Cells) -> Cells:
     opened = risky & quoted
     body = np.array(cells)  # a copy: the opening quote of a quoted risky field moves ahead
     body[np.flatnonzero(opened), np.argmax(filled[opened], axis=1)] = 0
-    head = np.stack(
-        [np.where(opened, _QUOTE, 0), np.where(risky, _APOSTROPHE, 0)], axis=1
-    ).astype(np.uint8)
+    head = np.stack([np.where(opened, _QUOTE, 0), np.where(risky, _APOSTROPHE, 0)], axis=1).astype(
+        np.uint8
+    )
     return np.concatenate([head, body], axis=1)
 
 

@@ -5,7 +5,6 @@ Reading the two tables back with :func:`icindex.read_coinr` gives the same defin
 
 from __future__ import annotations
 
-import csv
 import math
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,6 +12,7 @@ from pathlib import Path
 from .._errors import DefinitionError
 from .._files import atomic_write, number_text, spreadsheet_safe
 from .._model.definition import Definition, Fact
+from .cells import csv_line
 from .coinr_tables import META_COLUMNS
 from .dataset import Dataset
 
@@ -151,10 +151,9 @@ def _meta_rows(definition: Definition, dataset: Dataset, facts: list[str]) -> li
 
 def _write(path: Path, header: list[str], rows: Sequence[Sequence[object]]) -> None:
     with atomic_write(path) as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow([spreadsheet_safe(column) for column in header])
+        handle.write(csv_line(spreadsheet_safe(column) for column in header))
         for row in rows:
-            writer.writerow([_text(value) for value in row])
+            handle.write(csv_line(_text(value) for value in row))
 
 
 def _text(value: object) -> str:

@@ -12,7 +12,6 @@ of the definition raises :class:`~icindex.ResponseError` naming the file and lin
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 from pathlib import Path
@@ -31,6 +30,7 @@ from .._files import (
     spreadsheet_safe,
     spreadsheet_text,
 )
+from .._io.cells import csv_line
 from .._model.definition import ROLES, Definition
 from .sample import Sample, structure
 
@@ -95,14 +95,9 @@ def save_sample(sample: Sample, path: str | Path) -> None:
             ]
             handle.write(json.dumps(records, ensure_ascii=False, indent=1))
             return
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow([spreadsheet_safe(column) for column in header])
-        writer.writerows(
-            [
-                [*map(spreadsheet_safe, m), *map(_cell, n)]
-                for m, n in zip(metas, numbers, strict=True)
-            ]
-        )
+        handle.write(csv_line(spreadsheet_safe(column) for column in header))
+        for meta, row in zip(metas, numbers, strict=True):
+            handle.write(csv_line([*map(spreadsheet_safe, meta), *map(_cell, row)]))
 
 
 def load_sample(path: str | Path, definition: Definition) -> Sample:
@@ -191,9 +186,8 @@ def _sample(path: Path, header: list[str], table: _Rows, definition: Definition)
                 *(v.id for v in definition.variants))  # fmt: skip
     want = [*_META, *(f"fact:{f}" for f in facts), *_aggregate_header(expected)]
     if header != want:
-        at = next(
-            (k for k, (h, w) in enumerate(zip(header, want)) if h != w), min(len(header), len(want))
-        )
+        differ = [k for k, (h, w) in enumerate(zip(header, want, strict=False)) if h != w]
+        at = differ[0] if differ else min(len(header), len(want))
         found = header[at] if at < len(header) else "the end of the header"
         raise ResponseError(
             f"{path}: expected a sample of definition {definition.id!r}: column {at + 1} should "

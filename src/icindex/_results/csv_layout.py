@@ -23,6 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._files import number_text, spreadsheet_safe
+from .._io.cells import csv_field
 
 if TYPE_CHECKING:
     from .scores import Scores
@@ -133,8 +134,9 @@ def csv_rows(
     names: bool = True,
     **options: Any,
 ) -> Iterator[list[str]]:
-    """The rows of the CSV, as lists of cells: the header (if ``header``), then one row per
-    city. Options as for :func:`csv_columns`; a stream of chunks writes the header once.
+    """The rows of the CSV as lists of fields, each quoted as CSV needs: the header (if
+    ``header``), then one row per city. Write a row as ``",".join(row) + "\\n"``. Options as
+    for :func:`csv_columns`; a stream of chunks writes the header once.
 
     Examples
     --------
@@ -146,12 +148,15 @@ def csv_rows(
     """
     columns, numbers = csv_columns(scores, id_column=id_column, names=names, **options)
     if header:
-        yield [spreadsheet_safe(column) for column in columns]
+        yield [csv_field(spreadsheet_safe(column)) for column in columns]
     text = text_columns(scores, id_column=id_column, names=names)
-    safe = [
-        cells if key.startswith(FACT_PREFIX) else [spreadsheet_safe(cell) for cell in cells]
+    fields = [
+        [
+            csv_field(cell if key.startswith(FACT_PREFIX) else spreadsheet_safe(cell))
+            for cell in cells
+        ]
         for key, cells in text.items()
     ]
-    for row, texts in enumerate(zip(*safe, strict=True)):
+    for row, texts in enumerate(zip(*fields, strict=True)):
         cells = ["" if math.isnan(x) else number_text(x) for x in numbers[row].tolist()]
         yield [*texts, *cells]

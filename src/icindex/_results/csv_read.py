@@ -48,11 +48,12 @@ class CsvTable:
 
 
 def fact_value(cell: str) -> bool | int | float | str:
-    """A fact read from a CSV cell (not empty): ``true``/``false``, an int, a float or text.
+    """A fact read from a CSV cell (not empty, its apostrophe already removed by
+    :func:`~icindex._files.spreadsheet_text`): ``true``/``false``, an int, a float or text.
 
     Examples
     --------
-    >>> [fact_value(cell) for cell in ("true", "120000", "13.3", "'=1+1", "Seoul")]
+    >>> [fact_value(cell) for cell in ("true", "120000", "13.3", "=1+1", "Seoul")]
     [True, 120000, 13.3, '=1+1', 'Seoul']
     """
     if cell in ("true", "false"):
@@ -62,7 +63,7 @@ def fact_value(cell: str) -> bool | int | float | str:
     try:
         return parse_number(cell)
     except ValueError:
-        return spreadsheet_text(cell)
+        return cell
 
 
 def read_csv_table(path: Path) -> CsvTable:
@@ -125,7 +126,7 @@ def _table(
         }
         for row in cells
     )
-    ids, items, blocks = _score_columns(path, header, numbers)
+    ids, items, blocks = _score_columns(path, header, numbers, len(text))
     return CsvTable(
         city_ids=tuple(columns[text[0]]),
         names=tuple(columns["name"]),
@@ -143,7 +144,7 @@ def _table(
 
 
 def _score_columns(
-    path: Path, header: list[str], numbers: FloatArray
+    path: Path, header: list[str], numbers: FloatArray, first: int
 ) -> tuple[tuple[str, ...], frozenset[str], dict[str, FloatArray]]:
     """The score ids (in order), the item ids, and per suffix its numbers (score ids' order)."""
     ids: list[str] = []
@@ -160,7 +161,7 @@ def _score_columns(
             found[f":{suffix}"][base] = position
         else:
             raise ResponseError(
-                f"{path}: column {position + 1} ({column!r}) is not a column of scores"
+                f"{path}: column {first + position + 1} ({column!r}) is not a column of scores"
             )
     if len(set(ids)) != len(ids) or any(
         len(found[s]) != sum(1 for c in header if c.endswith(s)) for s in _SUFFIXES

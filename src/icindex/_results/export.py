@@ -11,8 +11,6 @@ lives in :mod:`.csv_layout`; :func:`icindex._results.read.read_scores` reads CSV
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 import unicodedata
@@ -206,20 +204,16 @@ def to_csv(
     >>> to_csv(scores).split(",")[:4]
     ['city_id', 'name', 'country', 'round']
     """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerows(
-        csv_rows(
-            scores,
-            id_column=id_column,
-            coverage=coverage,
-            kinds=kinds,
-            names=names,
-            imputed=imputed,
-            item_suffix=item_suffix,
-        )
+    rows = csv_rows(
+        scores,
+        id_column=id_column,
+        coverage=coverage,
+        kinds=kinds,
+        names=names,
+        imputed=imputed,
+        item_suffix=item_suffix,
     )
-    return buffer.getvalue()
+    return "".join(",".join(row) + "\n" for row in rows)
 
 
 def coinr_csv(scores: Scores, *, kinds: tuple[str, ...] = ALL_KINDS, imputed: bool = True) -> str:

@@ -125,7 +125,7 @@ def _field(path: Path, where: str, data: Mapping[str, Any], key: str, kind: type
     return value
 
 
-_JSON_NAMES = {str: "string", list: "array", dict: "object"}
+_JSON_NAMES: dict[type, str] = {str: "string", list: "array", dict: "object"}
 
 
 def _from_json(path: Path, raw: dict[str, Any]) -> Scores:
@@ -165,7 +165,10 @@ def _column(path: Path, number: int, column: Any) -> tuple[str, str, str]:
     where = f"column {number}"
     if not isinstance(column, dict):
         raise ResponseError(f"{path}: {where}: expected an object with id, name and kind")
-    return tuple(_field(path, where, column, key, str) for key in ("id", "name", "kind"))  # type: ignore[return-value]
+    column_id, name, kind = (
+        _field(path, where, column, key, str) for key in ("id", "name", "kind")
+    )
+    return column_id, name, kind
 
 
 # Optional per-city keys and their JSON types; each is in every city or in none.
@@ -206,7 +209,10 @@ def _number(path: Path, where: str, numbers: Mapping[str, Any], column: str) -> 
     try:
         return parse_number(value, text=False)
     except ValueError as problem:
-        raise ResponseError(f"{path}: {where}: column {column!r}: {str(problem)[:120]}") from None
+        reason = str(problem)
+        if len(reason) > 120:  # an integer of hundreds of digits
+            reason = f"{str(value)[:20]}... is not a finite number"
+        raise ResponseError(f"{path}: {where}: column {column!r}: {reason}") from None
 
 
 def _all_or_none(path: Path, records: list[dict[str, Any]], key: str) -> bool:

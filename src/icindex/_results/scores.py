@@ -36,10 +36,14 @@ def _optional_mappings(
     return None if value is None else tuple(MappingProxyType(dict(city)) for city in value)
 
 
-def city_details(cities: Sequence[CityResponse]) -> dict[str, Any]:
-    """What :class:`Scores` carries about each city besides its id and name, as its fields
-    (``countries``, ``rounds``, ``facts``, ``evidence``), from the cities' responses."""
+def city_details(cities: Sequence[CityResponse] | object) -> dict[str, Any]:
+    """What :class:`Scores` carries about each city besides its id, as the arguments of
+    ``attrs.evolve`` (``city_names``, ``countries``, ``rounds``, ``facts``, ``evidence``), from
+    the cities' responses; nothing from encoded answers (which hold none of it)."""
+    if not isinstance(cities, Sequence):
+        return {}
     return {
+        "city_names": tuple(city.name for city in cities),
         "countries": tuple(city.country for city in cities),
         "rounds": tuple(city.round for city in cities),
         "facts": tuple(city.facts for city in cities),

@@ -23,7 +23,6 @@ and written (plus the ids read, see ``iter_encoded``), however large the files.
 
 from __future__ import annotations
 
-import csv
 import importlib
 import json
 from collections.abc import Callable, Iterable, Iterator
@@ -61,11 +60,12 @@ class Sink(Protocol):
 
 class _CsvSink:
     def __init__(self, out: IO[Any]) -> None:
-        self.writer = csv.writer(out, lineterminator="\n")  # as the CSV exporter
+        self.handle = out
         self.header = True
 
-    def write(self, scores: Scores) -> None:
-        self.writer.writerows(csv_rows(scores, header=self.header))
+    def write(self, scores: Scores) -> None:  # rows as the CSV exporter writes them
+        rows = csv_rows(scores, header=self.header)
+        self.handle.write("".join(",".join(row) + "\n" for row in rows))
         self.header = False
 
     def close(self) -> None:
@@ -156,12 +156,10 @@ def score_stream(
     plan : Definition or Plan
         What to score with (a Plan carries the missing-answer policy and its options).
     paths : path or iterable of paths
-        Wide or long CSV files, or folders of them (see :func:`iter_encoded`: a long CSV must
-        hold each city's rows together).
+        Wide or long CSV files, or folders of them (a long CSV holds a city's rows together).
     out : path or text stream
-        Where to write. A path is written whole or not at all: into a temporary file beside
-        it, moved onto it at the end (removed on error); a path that is not a regular file
-        (``/dev/stdout``, a pipe) is written directly. ``parquet`` needs a path.
+        Where to write. A path is written whole or not at all (a temporary file beside it,
+        renamed at the end); ``/dev/stdout`` or a pipe directly. ``parquet`` needs a path.
     format : {"csv", "jsonl", "parquet"}
         A key of :data:`STREAM_SINKS` (see the module docstring).
     chunk_rows : int, >= 1
@@ -178,7 +176,7 @@ def score_stream(
     ScoringError
         On an unknown format, or ``parquet`` without pyarrow or without a path.
     OutputError
-        When ``out`` cannot be written (a missing folder, a full disk), naming it.
+        When ``out`` cannot be written (a missing folder, a full disk).
 
     Examples
     --------
