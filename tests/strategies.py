@@ -242,3 +242,102 @@ def composite_datasets(draw: st.DrawFn, definition: Definition, max_units: int =
         tuple(item.id for item in definition.items),
         np.array(columns, dtype=float).T.reshape(count, -1),
     )
+
+
+# Finite floats for CSV number cells, with the cases float printing gets wrong most often.
+csv_floats = st.one_of(
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from([1e-300, 1e300, -0.0, 0.0, 100 / 3, 0.1 + 0.2, 21.000000000000004, 5e-324]),
+)
+
+# Text (no NUL, no lone surrogate) that often starts like a spreadsheet formula.
+_plain_texts = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"))
+formula_texts = st.one_of(
+    _plain_texts,
+    st.builds(lambda start, rest: start + rest, st.sampled_from("=+-@\t\r'\""), _plain_texts),
+    st.sampled_from(['=HYPERLINK("http://x","y")', "'=1+1", "'tis", "-a,b", '"=x"', "안산시"]),
+)
+
+
+# City names for results files: any script, formula-like starts, control characters (no NUL,
+# which CSV readers refuse, no lone surrogate, which is not UTF-8).
+city_names = st.one_of(
+    formula_texts.filter(lambda text: "\x00" not in text),
+    st.sampled_from(["Ansan (안산시)", "\x1b[2J", "a\nb", '=HYPERLINK("http://x","y")', ""]),
+)
+_score_numbers = st.one_of(st.floats(0, 100), st.just(math.nan))
+_NUMBER_LIKE = r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*"
+
+
+def _plain_fact_text(text: str) -> bool:
+    """Text a CSV reader could not take for a number or a boolean (so it reads back as text)."""
+    import re
+
+    return text != "" and text not in ("true", "false") and not re.fullmatch(_NUMBER_LIKE, text)
+
+
+# Fact values as a CSV cell keeps their type: booleans, ints, non-integral floats, plain text.
+csv_fact_values = st.one_of(
+    st.booleans(),
+    st.integers(-(10**12), 10**12),
+    st.floats(allow_nan=False, allow_infinity=False).filter(lambda x: not x.is_integer()),
+    formula_texts.filter(lambda text: "\x00" not in text and _plain_fact_text(text)),
+)
+
+
+@st.composite
+def score_results(draw: st.DrawFn, csv_facts: bool = False) -> Any:
+    """A Scores result built by hand: items then aggregates, NaN scores, optional bounds,
+    imputation, countries, rounds, facts and evidence (``csv_facts``: facts CSV keeps typed)."""
+    from icindex import Scores
+
+    n = draw(st.integers(1, 5))
+    n_items, n_nodes = draw(st.integers(0, 3)), draw(st.integers(1, 3))
+    ids = tuple(f"q{k}" for k in range(n_items)) + tuple(f"n{k}" for k in range(n_nodes))
+    kinds = ("item",) * n_items + ("node",) * n_nodes
+    width = len(ids)
+
+    def matrix(elements: st.SearchStrategy[float]) -> Any:
+        rows = st.lists(elements, min_size=width, max_size=width)
+        return np.array(draw(st.lists(rows, min_size=n, max_size=n)), dtype=np.float64)
+
+    bounds = draw(st.booleans())
+    imputed = draw(st.booleans())
+    fact_values = (
+        csv_fact_values
+        if csv_facts
+        else st.one_of(
+            st.floats(allow_nan=False, allow_infinity=False),
+            st.integers(),
+            st.booleans(),
+            st.text(),
+        )
+    )
+    facts = st.dictionaries(st.sampled_from(["population", "area", "note"]), fact_values)
+    evidence = st.dictionaries(st.sampled_from(ids), st.text(max_size=20))
+    optional = draw(st.booleans())
+    return Scores(
+        city_ids=np.array([f"c{k}" for k in range(n)]),
+        city_names=tuple(draw(st.lists(city_names, min_size=n, max_size=n))),
+        ids=ids,
+        names=tuple(f"Column {i}" for i in ids),
+        kinds=kinds,
+        values=matrix(_score_numbers),
+        coverage=matrix(st.floats(0, 1)),
+        lower=matrix(_score_numbers) if bounds else None,
+        upper=matrix(_score_numbers) if bounds else None,
+        missing="bounds" if bounds else "skip",
+        imputed=(matrix(st.sampled_from([0.0, 1.0])) > 0) * (np.array(kinds) == "item")
+        if imputed
+        else None,
+        countries=tuple(
+            draw(st.lists(st.sampled_from(["", "KR", "=1+1", "-y"]), min_size=n, max_size=n))
+        )
+        if optional
+        else None,
+        rounds=tuple(draw(st.lists(st.sampled_from(["", "2020", "+r"]), min_size=n, max_size=n)))
+        if optional
+        else None,
+        facts=tuple(draw(st.lists(facts, min_size=n, max_size=n))) if optional else None,
+        evidence=tuple(draw(st.lists(evidence, min_size=n, max_size=n))) if optional else None,
+    )

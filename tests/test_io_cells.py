@@ -1,4 +1,4 @@
-"""Cells as byte matrices: every cell is the text csv.writer, repr and str would write."""
+"""Cells as byte matrices: every cell is the text csv.writer, number_text and str would write."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from icindex._files import number_text, spreadsheet_safe
 from icindex._io.cells import (
     arrow_buffers,
     checklist_cells,
@@ -18,9 +19,11 @@ from icindex._io.cells import (
     digit_cells,
     joined,
     number_cells,
+    spreadsheet_cells,
     table_cells,
     text_cells,
 )
+from tests.strategies import csv_floats, formula_texts
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -40,12 +43,57 @@ def test_csv_field_quotes_as_csv_writer_does(cells):
     assert ",".join(map(csv_field, cells)) + "\r\n" == _csv_text([cells])
 
 
-@given(st.lists(st.floats(allow_nan=False, allow_infinity=False), min_size=1, max_size=40))
-def test_float_cells_are_their_repr(values):
-    """Every finite float, tiny, huge or negative zero, is written as repr writes it."""
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (0.1 + 0.2, "0.3"),
+        (21.000000000000004, "21"),
+        (100 / 3, "33.3333333333333"),
+        (-0.0, "0"),
+        (1e-300, "1e-300"),
+        (1e300, "1e+300"),
+        (123456789012345678.0, "1.23456789012346e+17"),
+        (-2.5e-7, "-2.5e-07"),
+    ],
+)
+def test_float_cells_carry_fifteen_digits(value, text):
+    """A float is written to 15 significant digits, worked by hand (no float noise, -0 is 0)."""
+    written = csv_rows([number_cells(np.array([value]), np.array([True]))]).decode()
+    assert written == text + "\r\n"
+
+
+@given(st.lists(csv_floats, min_size=1, max_size=40))
+def test_float_cells_are_the_bytes_of_number_text(values):
+    """The vectorised cells and the Python writers' number_text give the same bytes."""
     known = np.ones(len(values), dtype=bool)
     written = csv_rows([number_cells(np.array(values), known)]).decode()
-    assert written == "".join(f"{value!r}\r\n" for value in values)
+    assert written == "".join(f"{number_text(value)}\r\n" for value in values)
+
+
+@given(st.lists(formula_texts, min_size=1, max_size=12))
+def test_spreadsheet_cells_are_spreadsheet_safe_then_quoted(values):
+    """Safe cells are, byte for byte, spreadsheet_safe then csv.writer's quoting of each text."""
+    table = [csv_field(value) for value in values]
+    cells = spreadsheet_cells(table_cells(table, np.arange(len(values))))
+    expected = [[spreadsheet_safe(value)] for value in values]
+    lead = text_cells("x", len(values))  # csv.writer writes a lone empty cell as '""'
+    assert csv_rows([lead, cells]).decode() == _csv_text([["x", *cell] for cell in expected])
+
+
+@given(st.lists(formula_texts, min_size=1, max_size=8), st.data())
+def test_spreadsheet_cells_find_the_first_byte_wherever_the_padding_is(values, data):
+    """Padding before, inside or after the text does not change which byte comes first."""
+    cells = table_cells([csv_field(value) for value in values], np.arange(len(values)))
+    gaps = data.draw(st.lists(st.integers(0, cells.shape[1]), max_size=6), label="gaps")
+    padded = np.insert(cells, gaps, 0, axis=1) if gaps else cells
+    written = csv_rows([text_cells("x", len(values)), spreadsheet_cells(padded)]).decode()
+    assert written == _csv_text([["x", spreadsheet_safe(value)] for value in values])
+
+
+def test_spreadsheet_cells_leave_safe_cells_as_they_are():
+    """Without a formula-like cell the matrix comes back unchanged (no column added)."""
+    cells = table_cells(["Ansan", "1-2"], np.array([0, 1]))
+    assert spreadsheet_cells(cells) is cells
 
 
 @given(st.lists(st.integers(-(2**63), 2**63 - 1), min_size=1, max_size=40))

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import math
+import os
 import unicodedata
 
+import attrs
 import numpy as np
 import pytest
 
@@ -51,6 +54,8 @@ class PublicOnly:
             setattr(self, name, getattr(scores, name))
         for name in ("lower", "upper", "imputed", "missing", "definition_id", "root"):
             setattr(self, name, getattr(scores, name))
+        for name in ("countries", "rounds", "facts", "evidence"):
+            setattr(self, name, getattr(scores, name))
 
     def select(self, kinds: tuple[str, ...] = ("node", "group", "variant")) -> list[int]:
         return [c for c, kind in enumerate(self.kinds) if kind in kinds]
@@ -71,17 +76,26 @@ def test_every_exporter_needs_only_public_attributes(scores, name):
     assert EXPORTERS[name](PublicOnly(scores)) == EXPORTERS[name](scores)
 
 
-def test_csv_reads_back_to_the_same_numbers_at_full_precision(scores):
-    """csv parses back with the csv module to exactly the numbers built, NaN as an empty cell."""
+def test_csv_writes_numbers_to_fifteen_digits_and_nan_as_empty(scores):
+    """csv writes 15 significant digits (0.1 + 0.2 is 0.3, 100/3 is 33.3333333333333), NaN as an
+    empty cell, and item score columns as '<id>:score'."""
     rows = list(csv.DictReader(io.StringIO(scores.export("csv"))))
     assert [row["city_id"] for row in rows] == ["a", "b"]
     assert [row["name"] for row in rows] == ["Alpha", "베타시"]
-    for row, values, lower, upper, cover in zip(rows, VALUES, LOWER, UPPER, COVERAGE, strict=True):
-        for k, column in enumerate(IDS):
-            for suffix, number in (("", values), (":lower", lower), (":upper", upper)):
-                cell = row[column + suffix]
-                assert (cell == "") if math.isnan(number[k]) else float(cell) == number[k]
-            assert float(row[f"{column}:coverage"]) == cover[k]
+    a, b = rows
+    assert (a["q1:score"], a["q2:score"], a["index"], a["lens"]) == (
+        "0.3",
+        "50",
+        "33.3333333333333",
+        "",
+    )
+    assert (b["q2:score"], b["index"], b["index:lower"], b["index:upper"]) == (
+        "",
+        "66.6666666666667",
+        "50",
+        "75",
+    )
+    assert (b["q2:lower"], b["q2:upper"], b["index:coverage"]) == ("0", "100", "0.5")
 
 
 def test_json_loads_with_null_for_nan(scores):
@@ -141,11 +155,11 @@ def test_coinr_csv_has_ucode_first_and_no_names_or_coverage(scores):
     assert header.split(",")[:5] == ["uCode", "q1", "q2", "index", "lens"]
     assert not any(column.endswith(":coverage") for column in header.split(","))
     assert "name" not in header.split(",")
-    assert first.split(",")[:4] == ["a", repr(0.1 + 0.2), "50.0", repr(100 / 3)]
+    assert first.split(",")[:4] == ["a", "0.3", "50", "33.3333333333333"]
 
 
 def test_coinr_csv_flags_imputed_items(scores):
-    """With imputation, coinr-csv adds an '<item>:imputed' column of 1.0 and 0.0 per item."""
+    """With imputation, coinr-csv adds an '<item>:imputed' column of 1 and 0 per item."""
     imputed = icindex.Scores(
         city_ids=scores.city_ids,
         city_names=scores.city_names,
@@ -157,5 +171,104 @@ def test_coinr_csv_flags_imputed_items(scores):
         imputed=np.array([[False, True, False, False], [False, False, False, False]]),
     )
     rows = list(csv.DictReader(io.StringIO(imputed.export("coinr-csv"))))
-    assert [row["q2:imputed"] for row in rows] == ["1.0", "0.0"]
+    assert [row["q2:imputed"] for row in rows] == ["1", "0"]
     assert "index:imputed" not in rows[0]
+
+
+@pytest.fixture
+def carried(icc) -> icindex.Scores:
+    """Two cities with a formula-like name, a country, a round, facts and evidence."""
+    cities = [
+        icindex.CityResponse(
+            "a",
+            '=HYPERLINK("http://x","y")',
+            country="KR",
+            round="2024",
+            facts={"population": 120000, "foreign_share": 13.3},
+            evidence={"commitment_strategy": "=cmd|' /C calc'!A0"},
+        ),
+        icindex.CityResponse(
+            "b", "Ansan (안산시)", country="-KR", facts={"foreign_share": 0.1 + 0.2}
+        ),
+    ]
+    return icindex.score(icc, cities)
+
+
+def test_csv_text_cells_are_spreadsheet_safe_and_numbers_are_not(carried):
+    """Names, countries and headers starting like a formula get an apostrophe; numbers do not."""
+    text = carried.export("csv")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[1][1] == '\'=HYPERLINK("http://x","y")' and rows[2][1] == "Ansan (안산시)"
+    assert rows[2][2] == "'-KR"
+    assert not any(cell.startswith("'") for cell in rows[1][4:])
+
+
+def test_csv_carries_country_round_and_facts_after_the_name(carried):
+    """Columns: city_id, name, country, round, one fact:<id> per fact, then <item>:score."""
+    header, first, second = list(csv.reader(io.StringIO(carried.export("csv"))))
+    assert header[:6] == [
+        "city_id",
+        "name",
+        "country",
+        "round",
+        "fact:population",
+        "fact:foreign_share",
+    ]
+    assert header[6] == "commitment_public_statement:score"
+    assert first[2:6] == ["KR", "2024", "120000", "13.3"]
+    assert second[2:6] == ["'-KR", "", "", "0.3"]  # no population: an empty cell; 0.1 + 0.2: 0.3
+
+
+def test_json_carries_country_round_facts_and_evidence(carried):
+    """JSON per city: country, round, typed facts at full precision, evidence."""
+    first, second = json.loads(carried.export("json"))["cities"]
+    assert (first["country"], first["round"]) == ("KR", "2024")
+    assert first["facts"] == {"population": 120000, "foreign_share": 13.3}
+    assert first["evidence"] == {"commitment_strategy": "=cmd|' /C calc'!A0"}
+    assert second["facts"] == {"foreign_share": 0.1 + 0.2}  # every digit
+
+
+def test_coinr_csv_keeps_bare_codes_and_no_city_details(carried):
+    """COINr's layout: uCode, then the items under their bare ids; no name, country or facts."""
+    header = carried.export("coinr-csv").split("\n", 1)[0].split(",")
+    assert header[:2] == ["uCode", "commitment_public_statement"]
+    assert not {"name", "country", "round"} & set(header)
+    assert not any(column.startswith("fact:") for column in header)
+
+
+@pytest.mark.parametrize(("name", "shown"), [("\x1b[2J", "\\x1b[2J"), ("a\nb", "a\\nb")])
+def test_table_shows_control_characters_as_escapes(scores, name, shown):
+    """A name holding an escape sequence or a line break is shown escaped, on one line."""
+    table = attrs.evolve(scores, city_names=(name, "베타시")).export("table")
+    assert shown in table.splitlines()[0] and "\x1b" not in table
+    assert len(table.splitlines()) == 4
+
+
+def test_writing_to_a_missing_folder_is_an_output_error(scores, tmp_path):
+    """A path in a folder that does not exist is an OutputError naming the folder."""
+    missing = tmp_path / "nowhere"
+    for write in (scores.to_csv, scores.to_json, lambda path: scores.export("table", path)):
+        with pytest.raises(icindex.OutputError, match=r"folder .*nowhere.* does not exist"):
+            write(missing / "scores.csv")
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary(scores, tmp_path, monkeypatch):
+    """When the rename fails, the older file is unchanged and no temporary file remains."""
+    path = tmp_path / "scores.csv"
+    path.write_text("older\n", encoding="utf-8")
+
+    def no_space(source: object, target: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", no_space)
+    with pytest.raises(icindex.OutputError, match=r"scores\.csv: cannot write: No space left"):
+        scores.to_csv(path)
+    assert path.read_text(encoding="utf-8") == "older\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["scores.csv"]
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_a_full_device_is_an_output_error_naming_it(scores):
+    """/dev/full is written directly (not a regular file); its ENOSPC is an OutputError."""
+    with pytest.raises(icindex.OutputError, match=r"/dev/full: cannot write"):
+        scores.to_csv("/dev/full")

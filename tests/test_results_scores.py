@@ -50,14 +50,14 @@ def test_to_dict_and_json_use_none_for_nan(scores):
     assert data["columns"][0] == {"id": "welcome_office", "name": scores.names[0], "kind": "item"}
 
 
-def test_csv_has_full_precision_and_coverage(scores, tmp_path):
-    """CSV holds one row per city, repr-precision floats, bounds and coverage columns."""
+def test_csv_has_fifteen_digits_bounds_and_coverage(scores, tmp_path):
+    """CSV holds one row per city, 15-digit numbers, bounds and coverage columns."""
     path = tmp_path / "s.csv"
     scores.to_csv(path)
     rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
     assert [r["city_id"] for r in rows] == ["golden", "partial"]
-    assert float(rows[0]["index"]) == scores.get("golden", "index")
-    assert rows[1]["welcome_office"] == ""  # unknown under skip: an empty cell
+    assert float(rows[0]["index"]) == pytest.approx(scores.get("golden", "index"), rel=1e-14)
+    assert rows[1]["welcome_office:score"] == ""  # unknown under skip: an empty cell
     assert math.isclose(float(rows[1]["index:coverage"]), 0.35)  # (2 * 0.4 + 0.25) / 3
     assert "index:upper" in rows[0] and rows[0]["name"] == "Golden (골든)"
 

@@ -9,13 +9,14 @@ import math
 import re
 from pathlib import Path
 
+import attrs
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import icindex
-from icindex._results.export import csv_columns
+from icindex._results.csv_layout import csv_columns
 from icindex._results.stream_write import StreamSummary, score_stream
 
 
@@ -31,7 +32,10 @@ def sample_file(folder: Path, icc: icindex.Definition, n: int, seed: int, long: 
 
 
 def in_memory(plan: icindex.Plan, path: Path) -> icindex.Scores:
-    return icindex.score(plan, icindex.read_responses(path, plan.definition))
+    """The cities of ``path`` scored at once, carrying what a stream carries: ids and names."""
+    cities = icindex.read_responses(path, plan.definition)
+    scores = icindex.score(plan, icindex.encode(plan.definition, cities))
+    return attrs.evolve(scores, city_names=tuple(city.name for city in cities))
 
 
 @given(
@@ -84,6 +88,7 @@ def test_parquet_holds_the_csv_columns_one_row_group_per_block(icc, tmp_path):
     assert table.column_names == header
     assert table.column("city_id").to_pylist() == scores.city_ids.tolist()
     assert table.column("name").to_pylist() == list(scores.city_names)
+    assert len(header) == 2 + numbers.shape[1]
     for c, column in enumerate(header[2:]):
         read = [math.nan if x is None else x for x in table.column(column).to_pylist()]
         np.testing.assert_array_equal(read, numbers[:, c], err_msg=column)

@@ -294,18 +294,34 @@ def atomic_write(path: Path, *, binary: bool = False) -> Iterator[IO[Any]]:
 
     An interrupted or failed write leaves the old file (or none) and no temporary file. A
     path that exists but is not a regular file (``/dev/stdout``, a pipe) is written
-    directly. A missing folder raises :class:`OutputError` naming it.
+    directly. A missing folder raises :class:`OutputError` naming it; so does any other
+    ``OSError`` while writing (a full disk, ``/dev/full``, no permission), naming the path.
     """
     folder = path.parent
     if not folder.is_dir():
         raise OutputError(f"{path}: cannot write: folder {str(folder)!r} does not exist")
     mode = "wb" if binary else "w"
     options: dict[str, Any] = {} if binary else {"encoding": "utf-8", "newline": ""}
-    if path.exists() and not path.is_file():
-        with path.open(mode, **options) as handle:
-            yield handle
-        return
-    descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        if path.exists() and not path.is_file():
+            with path.open(mode, **options) as handle:
+                yield handle
+        else:
+            with _replacing(path, mode, options) as handle:
+                yield handle
+    except OSError as problem:
+        if isinstance(problem, IcindexError):
+            raise
+        reason = problem.strerror or str(problem)
+        raise OutputError(f"{path}: cannot write: {reason}") from None
+
+
+@contextlib.contextmanager
+def _replacing(path: Path, mode: str, options: dict[str, Any]) -> Iterator[IO[Any]]:
+    """A temporary file beside ``path``, renamed onto it on success and removed on failure."""
+    descriptor, temporary = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+    )
     try:
         with os.fdopen(descriptor, mode, **options) as handle:
             yield handle

@@ -18,7 +18,7 @@ from .._errors import ScoringError
 from .._io.dataset import Dataset
 from .._io.responses import CityResponse
 from .._model.definition import Definition, Normalisation
-from .._results.scores import Scores
+from .._results.scores import Scores, city_details
 from .encoding import Encoded, encode
 from .impute import impute as impute_values
 from .items import AnswerItems, ItemTables, Work
@@ -104,15 +104,14 @@ def score(
             f"definition {plan.definition.id!r}: items {indicators[:5]} are numeric indicators, "
             "normalised across units: score them with icindex.score_composite"
         )
-    names: tuple[str, ...] | None = None
+    details = city_details(cities)  # names, countries, rounds, facts, evidence: to the exports
     if not isinstance(cities, Encoded):
-        names = tuple(city.name for city in cities)
         cities = encode(plan.definition, cities)
     if cities.layout != plan.items.layout:
         raise ScoringError(
             f"the encoded answers were not made for definition {plan.definition.id!r}"
         )
-    return _score_encoded(plan, plan.items, cities, names)
+    return attrs.evolve(_score_encoded(plan, plan.items, cities, None), **details)
 
 
 def _score_encoded(

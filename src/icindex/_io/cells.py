@@ -8,27 +8,34 @@ with delimiters, the padding squeezed out in one boolean pass (:func:`csv_rows`)
 loops over rows in Python.
 
 Every cell is written as :func:`csv.writer` writes it (``QUOTE_MINIMAL``) when ``quoted``:
-a cell holding a comma, a quote or a line break is quoted, its quotes doubled.
+a cell holding a comma, a quote or a line break is quoted, its quotes doubled. The rules of
+:mod:`icindex._files` hold here as in the Python writers, vectorised: numbers carry 15
+significant digits (:func:`number_cells`, the text of :func:`~icindex._files.number_text`),
+and a text cell a spreadsheet would run as a formula starts with an apostrophe
+(:func:`spreadsheet_cells`, the bytes of :func:`~icindex._files.spreadsheet_safe`).
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
+
+from .._files import CSV_DIGITS, FORMULA_STARTS
 
 __all__ = [
     "Cells",
     "arrow_buffers",
     "checklist_cells",
     "csv_field",
+    "csv_line",
     "csv_rows",
     "digit_cells",
     "joined",
     "number_cells",
+    "spreadsheet_cells",
     "table_cells",
     "text_cells",
 ]
@@ -37,19 +44,35 @@ Cells = NDArray[np.uint8]
 """A column of cells: (rows, width) UTF-8 bytes, each row's NUL bytes padding."""
 
 
+_SPECIAL = re.compile('[,"\r\n]')
+
+
 def csv_field(text: str) -> str:
     """``text`` as one field of a row :func:`csv.writer` writes (quoted only when it must be).
+
+    A field holding a comma, a quote, a carriage return or a line feed is quoted, its quotes
+    doubled; the same whatever the rows end with (Python 3.11's csv.writer leaves a lone
+    carriage return unquoted when rows end with ``\\n``, and a reader then splits the row).
 
     Examples
     --------
     >>> csv_field("adopted"), csv_field('say "hi", then'), csv_field("line\\n"), csv_field("")
     ('adopted', '"say ""hi"", then"', '"line\\n"', '')
     """
-    if text == "":
-        return ""  # alone on a row csv.writer writes '""'; among other cells, nothing
-    buffer = io.StringIO()
-    csv.writer(buffer).writerow([text])  # the default dialect: its line end is special too
-    return buffer.getvalue().removesuffix("\r\n")
+    if _SPECIAL.search(text) is None:
+        return text  # alone on a row csv.writer writes '""'; among other cells, nothing
+    return '"' + text.replace('"', '""') + '"'
+
+
+def csv_line(fields: Iterable[str], end: str = "\n") -> str:
+    """One CSV row of text ``fields`` (each quoted by :func:`csv_field`), ended by ``end``.
+
+    Examples
+    --------
+    >>> csv_line(["a", "b,c", "x\\ry"])
+    'a,"b,c","x\\ry"\\n'
+    """
+    return ",".join(map(csv_field, fields)) + end
 
 
 def _as_bytes(texts: Sequence[str]) -> Cells:
@@ -96,21 +119,62 @@ def _trimmed(cells: Cells) -> Cells:
 def number_cells(
     values: NDArray[np.float64] | NDArray[np.int64], known: NDArray[np.bool_]
 ) -> Cells:
-    """Numbers as Python writes them (``repr`` of a float, ``str`` of an int); empty where not
-    ``known``.
-
-    numpy formats a float64 with the shortest digits that read back the same, which is what
-    ``repr`` does, switching to exponents at the same places (1e-05, 1e+16).
+    """Numbers as the Python writers write them: a float as
+    :func:`~icindex._files.number_text` (15 significant digits, ``-0`` as ``0``), an int in
+    full; empty where not ``known``.
 
     Examples
     --------
     >>> cells = number_cells(np.array([12.5, 0.1 + 0.2, 3.0]), np.array([True, True, False]))
     >>> csv_rows([cells]).decode()
-    '12.5\\r\\n0.30000000000000004\\r\\n\\r\\n'
+    '12.5\\r\\n0.3\\r\\n\\r\\n'
+    >>> csv_rows([number_cells(np.array([7, -12]), np.array([True, True]))])
+    b'7\\r\\n-12\\r\\n'
     """
-    text = np.ascontiguousarray(values).astype("S")
+    if values.dtype.kind == "f":
+        text = np.char.mod(f"%.{CSV_DIGITS}g", values).astype("S")
+        text[text == b"-0"] = b"0"
+    else:
+        text = np.ascontiguousarray(values).astype("S")
     cells = text.view(np.uint8).reshape(len(text), -1)
     return _trimmed(np.where(known[:, None], cells, np.uint8(0)))
+
+
+_FORMULA_BYTES = np.array(sorted(ord(char) for char in FORMULA_STARTS), dtype=np.uint8)
+_QUOTE, _APOSTROPHE = ord('"'), ord("'")
+
+
+def spreadsheet_cells(cells: Cells) -> Cells:
+    """Text cells as :func:`~icindex._files.spreadsheet_safe` makes them: an apostrophe before
+    a first character a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab,
+    carriage return, an apostrophe).
+
+    ``cells`` are CSV fields (quoted by :func:`csv_field` where they must be): in a quoted
+    field the apostrophe goes after the opening quote. The first byte of each row is found
+    with a mask, wherever the padding is; no loop over rows. Number cells are not text: do
+    not pass them (``-5`` must stay a number).
+
+    Examples
+    --------
+    >>> cells = table_cells(["=1+1", "Ansan", csv_field("-a,b")], np.array([0, 1, 2]))
+    >>> print(" | ".join(csv_rows([spreadsheet_cells(cells)]).decode().splitlines()))
+    '=1+1 | Ansan | "'-a,b"
+    """
+    filled = cells != 0
+    order = np.cumsum(filled, axis=1)
+    first = np.where(filled & (order == 1), cells, np.uint8(0)).max(axis=1, initial=0)
+    second = np.where(filled & (order == 2), cells, np.uint8(0)).max(axis=1, initial=0)
+    quoted = first == _QUOTE
+    risky = np.isin(np.where(quoted, second, first), _FORMULA_BYTES)
+    if not risky.any():
+        return cells
+    opened = risky & quoted
+    body = np.array(cells)  # a copy: the opening quote of a quoted risky field moves ahead
+    body[np.flatnonzero(opened), np.argmax(filled[opened], axis=1)] = 0
+    head = np.stack([np.where(opened, _QUOTE, 0), np.where(risky, _APOSTROPHE, 0)], axis=1).astype(
+        np.uint8
+    )
+    return np.concatenate([head, body], axis=1)
 
 
 def digit_cells(numbers: NDArray[np.int64], width: int) -> Cells:

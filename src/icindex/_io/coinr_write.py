@@ -5,23 +5,18 @@ Reading the two tables back with :func:`icindex.read_coinr` gives the same defin
 
 from __future__ import annotations
 
-import csv
 import math
 from collections.abc import Sequence
 from pathlib import Path
 
 from .._errors import DefinitionError
+from .._files import atomic_write, number_text, spreadsheet_safe
 from .._model.definition import Definition, Fact
+from .cells import csv_line
 from .coinr_tables import META_COLUMNS
 from .dataset import Dataset
 
 __all__ = ["write_coinr"]
-
-
-def _number_text(value: float) -> str:
-    if math.isnan(value):
-        return "NA"
-    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
 
 
 def _levels(definition: Definition) -> dict[str, int]:
@@ -81,10 +76,15 @@ def write_coinr(
     """Write a definition and its dataset as COINr's ``iData`` and ``iMeta`` tables (CSV).
 
     The reverse of :func:`read_coinr`: reading the files back gives the same definition and
-    dataset (up to ``source``). Numbers are written at full precision, missing values as ``NA``.
+    dataset (up to ``source``; numbers to 15 significant digits). Numbers are written with
+    :func:`~icindex._files.number_text` (``21``, not ``21.000000000000004``), missing values as
+    ``NA``; a text cell a spreadsheet would run as a formula starts with an apostrophe. Each
+    file is written whole or not at all.
 
     Raises
     ------
+    OutputError
+        When a file cannot be written (a missing folder, a full disk), naming it.
     DefinitionError
         For what COINr's tables cannot record: items that are not ``indicator`` items, a
         per-indicator normaliser, a node method other than ``amean``, groups or variants,
@@ -150,16 +150,16 @@ def _meta_rows(definition: Definition, dataset: Dataset, facts: list[str]) -> li
 
 
 def _write(path: Path, header: list[str], rows: Sequence[Sequence[object]]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(header)
+    with atomic_write(path) as handle:
+        handle.write(csv_line(spreadsheet_safe(column) for column in header))
         for row in rows:
-            writer.writerow([_text(value) for value in row])
+            handle.write(csv_line(_text(value) for value in row))
 
 
 def _text(value: object) -> str:
-    if value is None:
+    """A cell of COINr's tables: ``NA`` for nothing, a number to 15 digits, safe text."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return "NA"
     if isinstance(value, float | int) and not isinstance(value, bool):
-        return _number_text(float(value))
-    return str(value)
+        return number_text(float(value))
+    return spreadsheet_safe(str(value))

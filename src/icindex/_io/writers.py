@@ -1,15 +1,21 @@
 """Write cities' answers as TOML (one file a city), wide CSV or long CSV.
 
-Reading any of them back with :func:`icindex.read_responses` gives the same cities.
+Reading any of them back with :func:`icindex.read_responses` gives the same cities (numbers
+in CSV to 15 significant digits). Files are written whole or not at all
+(:func:`~icindex._files.atomic_write`). CSV cells follow :mod:`icindex._files`: numbers as
+:func:`~icindex._files.number_text`, text a spreadsheet would run as a formula after an
+apostrophe (:func:`~icindex._files.spreadsheet_safe`).
 """
 
 from __future__ import annotations
 
 import csv
+import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from .._files import atomic_write, number_text, spreadsheet_safe
 from .._model.definition import Definition
 from .responses import CHECKLIST_SEPARATOR, LONG_HEADER, META_COLUMNS, CityResponse
 
@@ -26,8 +32,10 @@ def _checklist_cell(ticked: tuple[str, ...]) -> str:
 _CELLS: dict[type, Callable[[Any], str]] = {
     tuple: _checklist_cell,
     bool: lambda flag: "true" if flag else "false",
-    float: repr,
-    object: str,
+    float: number_text,
+    int: str,
+    str: spreadsheet_safe,
+    object: lambda value: spreadsheet_safe(str(value)),
 }
 
 
@@ -40,35 +48,56 @@ def _cell(answer: Any) -> str:
 def write_wide_csv(
     path: str | Path, cities: Sequence[CityResponse], definition: Definition
 ) -> None:
-    """Write cities as a wide CSV (one row a city); unknown answers are empty cells."""
+    """Write cities as a wide CSV (one row a city); unknown answers are empty cells.
+
+    Raises
+    ------
+    OutputError
+        When ``path`` cannot be written (a missing folder, a full disk), naming it.
+    """
     keys = [fact.id for fact in definition.facts] + [item.id for item in definition.items]
-    with Path(path).open("w", newline="", encoding="utf-8") as handle:
+    with atomic_write(Path(path)) as handle:
         writer = csv.writer(handle)
         writer.writerow(["city_id", *META_COLUMNS, *keys])
         for city in cities:
             values = {**city.facts, **city.answers}
-            meta = [city.name, city.country, city.round]
+            meta = [city.id, city.name, city.country, city.round]
             writer.writerow(
-                [city.id, *meta, *(_cell(values[k]) if k in values else "" for k in keys)]
+                [*map(_cell, meta), *(_cell(values[k]) if k in values else "" for k in keys)]
             )
 
 
 def write_long_csv(path: str | Path, cities: Sequence[CityResponse]) -> None:
-    """Write cities as a long CSV (one row an answer or fact) with their evidence."""
-    with Path(path).open("w", newline="", encoding="utf-8") as handle:
+    """Write cities as a long CSV (one row an answer or fact) with their evidence.
+
+    Raises
+    ------
+    OutputError
+        When ``path`` cannot be written (a missing folder, a full disk), naming it.
+    """
+    with atomic_write(Path(path)) as handle:
         writer = csv.writer(handle)
         writer.writerow([*LONG_HEADER, "evidence"])
         for city in cities:
             meta = {"name": city.name, "country": city.country, "round": city.round}
             for key, value in {**meta, **city.facts, **city.answers}.items():
                 if value != "":
-                    writer.writerow([city.id, key, _cell(value), city.evidence.get(key, "")])
+                    evidence = spreadsheet_safe(city.evidence.get(key, ""))
+                    writer.writerow([_cell(city.id), key, _cell(value), evidence])
+
+
+def _toml_char(char: str) -> str:
+    """One character of a TOML basic string: quotes, backslashes and controls escaped."""
+    if char in '"\\':
+        return "\\" + char
+    if unicodedata.category(char) == "Cc" and char != "\t":
+        return f"\\u{ord(char):04X}"
+    return char
 
 
 def _toml_value(value: Any) -> str:
     if isinstance(value, str):
-        escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-        return f'"{escaped}"'
+        return '"' + "".join(map(_toml_char, value)) + '"'
     if isinstance(value, tuple):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     if isinstance(value, bool):
@@ -77,7 +106,13 @@ def _toml_value(value: Any) -> str:
 
 
 def write_city_toml(path: str | Path, city: CityResponse, definition: Definition) -> None:
-    """Write one city in the TOML response format; reading it back gives the same city."""
+    """Write one city in the TOML response format; reading it back gives the same city.
+
+    Raises
+    ------
+    OutputError
+        When ``path`` cannot be written (a missing folder, a full disk), naming it.
+    """
     lines = ["schema_version = 1", f"index = {_toml_value(definition.id)}", "", "[city]"]
     meta = {"id": city.id, "name": city.name, "country": city.country, "round": city.round}
     lines += [f"{k} = {_toml_value(v)}" for k, v in meta.items() if v != ""]
@@ -87,4 +122,5 @@ def write_city_toml(path: str | Path, city: CityResponse, definition: Definition
         ("evidence", city.evidence),
     ):
         lines += ["", f"[{table}]"] + [f"{k} = {_toml_value(v)}" for k, v in values.items()]
-    Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with atomic_write(Path(path)) as handle:
+        handle.write("\n".join(lines) + "\n")

@@ -2,13 +2,16 @@
 
 CSV: one row per city; columns ``city_id, name, round, definition, missing, peer_group,
 peer_note``, then ``fact:ID`` per numeric fact, then per aggregate ``ID``, ``coverage:ID``,
-``input:ID`` and ``impact:ID``. Numbers are written with ``repr`` (they read back exactly), an
-unknown value is an empty cell. JSON: the same fields as one object with lists of rows.
+``input:ID`` and ``impact:ID``. Numbers carry 15 significant digits
+(:func:`~icindex._files.number_text`), an unknown value is an empty cell, and a text cell a
+spreadsheet would run as a formula starts with an apostrophe, removed again on reading
+(:func:`~icindex._files.spreadsheet_safe`). JSON: the same fields as one object per city, at
+full precision. Files are written whole or not at all; reading one that is not a saved sample
+of the definition raises :class:`~icindex.ResponseError` naming the file and line or record.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 from pathlib import Path
@@ -17,26 +20,38 @@ from typing import Any
 import numpy as np
 
 from .._errors import ResponseError
+from .._files import (
+    atomic_write,
+    csv_records,
+    not_utf8,
+    number_text,
+    parse_number,
+    regular_file,
+    spreadsheet_safe,
+    spreadsheet_text,
+)
+from .._io.cells import csv_line
 from .._model.definition import ROLES, Definition
 from .sample import Sample, structure
 
 __all__ = ["load_sample", "save_sample"]
 
 _META = ("city_id", "name", "round", "definition", "missing", "peer_group", "peer_note")
-_ARRAYS = ("values", "coverage")
+_BOM = "\ufeff"
 
 
 def _cell(value: float) -> str:
-    return "" if math.isnan(value) else repr(value)
+    return "" if math.isnan(value) else number_text(value)
+
+
+def _aggregate_header(columns: tuple[str, ...]) -> list[str]:
+    return [
+        f"{prefix}{c}" for c in columns for prefix in ("", "coverage:", *(f"{r}:" for r in ROLES))
+    ]
 
 
 def _header(sample: Sample) -> list[str]:
-    aggregates = [
-        f"{prefix}{c}"
-        for c in sample.columns
-        for prefix in ("", "coverage:", *(f"{r}:" for r in ROLES))
-    ]
-    return [*_META, *(f"fact:{f}" for f in sample.fact_ids), *aggregates]
+    return [*_META, *(f"fact:{f}" for f in sample.fact_ids), *_aggregate_header(sample.columns)]
 
 
 def _numbers(sample: Sample, row: int) -> list[float]:
@@ -49,6 +64,11 @@ def _numbers(sample: Sample, row: int) -> list[float]:
 
 def save_sample(sample: Sample, path: str | Path) -> None:
     """Write ``sample`` to ``path``: CSV or JSON by its suffix (``.csv``, ``.json``).
+
+    Raises
+    ------
+    OutputError
+        When ``path`` cannot be written (a missing folder, a full disk), naming it.
 
     Examples
     --------
@@ -66,71 +86,141 @@ def save_sample(sample: Sample, path: str | Path) -> None:
         for i in range(len(sample))
     ]  # fmt: skip
     numbers = [_numbers(sample, i) for i in range(len(sample))]
-    if path.suffix.lower() == ".json":
-        header = _header(sample)
-        records = [
-            dict(zip(header, [*m, *(None if math.isnan(x) else x for x in n)], strict=True))
-            for m, n in zip(metas, numbers, strict=True)
-        ]
-        path.write_text(json.dumps(records, ensure_ascii=False, indent=1), encoding="utf-8")
-        return
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(_header(sample))
-        writer.writerows([[*m, *map(_cell, n)] for m, n in zip(metas, numbers, strict=True)])
+    header = _header(sample)
+    with atomic_write(path) as handle:
+        if path.suffix.lower() == ".json":
+            records = [
+                dict(zip(header, [*m, *(None if math.isnan(x) else x for x in n)], strict=True))
+                for m, n in zip(metas, numbers, strict=True)
+            ]
+            handle.write(json.dumps(records, ensure_ascii=False, indent=1))
+            return
+        handle.write(csv_line(spreadsheet_safe(column) for column in header))
+        for meta, row in zip(metas, numbers, strict=True):
+            handle.write(csv_line([*map(spreadsheet_safe, meta), *map(_cell, row)]))
 
 
 def load_sample(path: str | Path, definition: Definition) -> Sample:
-    """Read a sample written by :func:`save_sample` (CSV or JSON, by suffix) of ``definition``."""
+    """Read a sample written by :func:`save_sample` (CSV or JSON, by suffix) of ``definition``.
+
+    Raises
+    ------
+    ResponseError
+        Naming the file (and line or record) when it is missing, not UTF-8, not valid CSV or
+        JSON, has a row of the wrong width or a cell that is not a number where one is
+        expected, or is not a sample of ``definition``.
+    """
     path = Path(path)
+    regular_file(path, ResponseError)
     if path.suffix.lower() == ".json":
-        records = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-            raise ResponseError(f"{path}: expected a JSON list of city objects")
-        header = list(records[0]) if records else list(_META)
-        table = [[r.get(k) for k in header] for r in records]
+        header, table = _json_table(path)
     else:
-        with path.open(newline="", encoding="utf-8") as handle:
-            header, *table = list(csv.reader(handle))
+        header, table = _csv_table(path)
     return _sample(path, header, table, definition)
 
 
-def _sample(
-    path: Path, header: list[str], table: list[list[Any]], definition: Definition
-) -> Sample:
+# A table read from a file: the header, then (where, cells) per city, ``where`` naming the line
+# or record for errors.
+_Rows = list[tuple[str, list[Any]]]
+
+
+def _csv_table(path: Path) -> tuple[list[str], _Rows]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        records = list(csv_records(path, handle, ResponseError))
+    if not records:
+        raise ResponseError(f"{path}: empty file: expected a header row {list(_META)} ...")
+    (_, header), *rows = records
+    header = [spreadsheet_text(column) for column in header]
+    header[0] = header[0].removeprefix(_BOM)
+    table: _Rows = []
+    for line, row in rows:
+        if len(row) != len(header):
+            raise ResponseError(
+                f"{path}: line {line}: expected {len(header)} cells as in the header "
+                f"(got {len(row)})"
+            )
+        meta = [spreadsheet_text(cell) for cell in row[: len(_META)]]
+        table.append((f"line {line}", [*meta, *row[len(_META) :]]))
+    return header, table
+
+
+def _json_table(path: Path) -> tuple[list[str], _Rows]:
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8").removeprefix(_BOM)
+    except UnicodeDecodeError:
+        raise not_utf8(path, data, ResponseError) from None
+    try:
+        records = json.loads(text)
+    except json.JSONDecodeError as problem:
+        raise ResponseError(f"{path}: not valid JSON: {problem}") from None
+    except RecursionError:
+        raise ResponseError(f"{path}: JSON nested too deeply for a saved sample") from None
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise ResponseError(f"{path}: expected a JSON list of city objects")
+    header = list(records[0]) if records else list(_META)
+    table: _Rows = []
+    for number, record in enumerate(records, start=1):
+        if list(record) != header:
+            raise ResponseError(
+                f"{path}: city {number}: expected the keys of the first city "
+                f"{header[:8]} ... (got {list(record)[:8]} ...)"
+            )
+        meta = record[header[0]] if header else None
+        for key in _META:
+            if not isinstance(record.get(key, ""), str):
+                raise ResponseError(
+                    f"{path}: city {number} ({meta!r}): {key!r} must be text "
+                    f"(got {record[key]!r:.40})"
+                )
+        table.append((f"city {number}", list(record.values())))
+    return header, table
+
+
+def _sample(path: Path, header: list[str], table: _Rows, definition: Definition) -> Sample:
     if header[: len(_META)] != list(_META):
         raise ResponseError(f"{path}: expected the columns {list(_META)} first (got {header[:7]})")
-    facts = [h[5:] for h in header if h.startswith("fact:")]
-    columns = [h for h in header[len(_META) + len(facts) :] if ":" not in h]
-    numbers = np.array(
-        [[_number(path, i, x) for x in row[len(_META) :]] for i, row in enumerate(table)]
-    )
-    numbers = numbers.reshape(len(table), len(header) - len(_META))
-    k, per = len(facts), 2 + len(ROLES)
-    blocks = numbers[:, k:].reshape(len(table), len(columns), per)
-    meta = [tuple(str(row[j]) for row in table) for j in range(len(_META))]
-    definitions, missing = set(meta[3]), set(meta[4])
+    facts = [h.removeprefix("fact:") for h in header[len(_META) :] if h.startswith("fact:")]
     kinds, indicators = structure(definition)
     expected = (*(n.id for n in definition.nodes), *(g.id for g in definition.groups),
                 *(v.id for v in definition.variants))  # fmt: skip
-    if definitions - {definition.id} or len(missing) > 1 or tuple(columns) != expected:
+    want = [*_META, *(f"fact:{f}" for f in facts), *_aggregate_header(expected)]
+    if header != want:
+        differ = [k for k, (h, w) in enumerate(zip(header, want, strict=False)) if h != w]
+        at = differ[0] if differ else min(len(header), len(want))
+        found = header[at] if at < len(header) else "the end of the header"
         raise ResponseError(
-            f"{path}: expected a sample of definition {definition.id!r} with columns "
-            f"{list(expected)[:4]} ... and one policy (got {sorted(definitions)}, {columns[:4]} "
-            f"..., {sorted(missing)})"
+            f"{path}: expected a sample of definition {definition.id!r}: column {at + 1} should "
+            f"be {want[at] if at < len(want) else 'the last'!r} (got {found!r})"
+        )
+    width = len(header) - len(_META)
+    numbers = np.array(
+        [[_number(path, where, header[len(_META) + j], x) for j, x in enumerate(row[len(_META) :])]
+         for where, row in table],
+        dtype=np.float64,
+    ).reshape(len(table), width)  # fmt: skip
+    k, per = len(facts), 2 + len(ROLES)
+    blocks = numbers[:, k:].reshape(len(table), len(expected), per)
+    meta = [tuple(str(row[j]) for _, row in table) for j in range(len(_META))]
+    definitions, missing = set(meta[3]), set(meta[4])
+    if definitions - {definition.id} or len(missing) > 1:
+        raise ResponseError(
+            f"{path}: expected a sample of definition {definition.id!r} scored with one policy "
+            f"(got definitions {sorted(definitions)}, policies {sorted(missing)})"
         )
     return Sample(
         definitions.pop() if definitions else "", missing.pop() if missing else "zero",
-        meta[0], meta[1], meta[2], tuple(columns), blocks[:, :, 0], blocks[:, :, 1],
+        meta[0], meta[1], meta[2], expected, blocks[:, :, 0], blocks[:, :, 1],
         np.moveaxis(blocks[:, :, 2:], 2, 0), tuple(facts), numbers[:, :k], meta[5], meta[6],
         kinds, indicators,
     )  # fmt: skip
 
 
-def _number(path: Path, row: int, value: Any) -> float:
+def _number(path: Path, where: str, column: str, value: Any) -> float:
     if value is None or value == "":
-        return float("nan")
+        return math.nan
     try:
-        return float(value)
-    except (TypeError, ValueError):
-        raise ResponseError(f"{path}: row {row + 2}: expected a number (got {value!r})") from None
+        return parse_number(value)
+    except ValueError as problem:
+        reason = str(problem) if len(str(problem)) < 120 else f"{str(value)[:40]}... is too large"
+        raise ResponseError(f"{path}: {where}: column {column!r}: {reason}") from None

@@ -4,14 +4,13 @@ Every exporter takes the scores and keyword options and returns text; :data:`EXP
 each format name to its exporter, so callers (``Scores.export``, the command line) choose a
 format by look-up, never by an if-chain. The exporters read only the public attributes of
 ``Scores`` (``city_ids``, ``city_names``, ``ids``, ``names``, ``kinds``, ``values``,
-``coverage``, ``lower``, ``upper``, ``imputed``, ``missing``, ``definition_id``) and
-``Scores.select``.
+``coverage``, ``lower``, ``upper``, ``imputed``, ``missing``, ``definition_id``, ``root``,
+``countries``, ``rounds``, ``facts``, ``evidence``) and ``Scores.select``. The CSV layout
+lives in :mod:`.csv_layout`; :func:`icindex._results.read.read_scores` reads CSV and JSON back.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 import unicodedata
@@ -23,6 +22,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._errors import ScoringError
+from .._files import atomic_write, visible
+from .csv_layout import ALL_KINDS, csv_columns, csv_rows
 
 if TYPE_CHECKING:
     from .scores import Scores
@@ -48,14 +49,19 @@ FloatArray = NDArray[np.float64]
 #: the type says only "scores first, text back".
 Exporter = Callable[..., str]
 
-ALL_KINDS = ("item", "node", "group", "variant")
 AGGREGATE_KINDS = ("node", "group", "variant")
 
 
 def write(text: str, path: str | Path | None) -> str:
-    """Write ``text`` to ``path`` (UTF-8, ending in a newline) when a path is given; return it."""
+    """Write ``text`` to ``path`` (UTF-8, ending in a newline) when a path is given; return it.
+
+    The file is written whole or not at all (:func:`icindex._files.atomic_write`): a failure
+    leaves an older file as it was. A missing folder or a failed write raises
+    :class:`~icindex.OutputError` naming the path.
+    """
     if path is not None:
-        Path(path).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        with atomic_write(Path(path)) as handle:
+            handle.write(text if text.endswith("\n") else text + "\n")
     return text
 
 
@@ -72,9 +78,11 @@ def to_dict(scores: Scores) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``{"definition", "missing", "columns": [{"id", "name", "kind"}], "cities": [...]}``;
-        each city has ``id``, ``name``, ``scores`` and ``coverage`` (column id -> number or
-        None), ``lower`` and ``upper`` with bounds, ``imputed`` (item ids) with imputation.
+        ``{"definition", "missing", "root", "columns": [{"id", "name", "kind"}],
+        "cities": [...]}``; each city has ``id``, ``name``, ``country``, ``round``, ``facts``
+        and ``evidence`` when the scores carry them, ``scores`` and ``coverage`` (column id ->
+        number or None), ``lower`` and ``upper`` with bounds, ``imputed`` (item ids) with
+        imputation. Numbers are kept at full precision.
     """
     columns = [
         {"id": i, "name": n, "kind": k}
@@ -83,6 +91,7 @@ def to_dict(scores: Scores) -> dict[str, Any]:
     return {
         "definition": scores.definition_id,
         "missing": scores.missing,
+        "root": scores.root,
         "columns": columns,
         "cities": list(city_records(scores)),
     }
@@ -104,9 +113,18 @@ def city_records(scores: Scores) -> Iterator[dict[str, Any]]:
 
 
 def _city(scores: Scores, row: int) -> dict[str, Any]:
-    city: dict[str, Any] = {
-        "id": str(scores.city_ids[row]),
-        "name": scores.city_names[row],
+    city: dict[str, Any] = {"id": str(scores.city_ids[row]), "name": scores.city_names[row]}
+    about = {
+        "country": scores.countries,
+        "round": scores.rounds,
+        "facts": scores.facts,
+        "evidence": scores.evidence,
+    }
+    for key, carried in about.items():
+        if carried is not None:
+            value = carried[row]
+            city[key] = value if isinstance(value, str) else dict(value)
+    city |= {
         "scores": _labelled(scores.ids, scores.values[row]),
         "coverage": _labelled(scores.ids, scores.coverage[row]),
     }
@@ -145,8 +163,11 @@ def to_csv(
     kinds: tuple[str, ...] = ALL_KINDS,
     names: bool = True,
     imputed: bool = True,
+    item_suffix: str | None = None,
 ) -> str:
-    """One row per city: its id, its name, then one column per score at full precision.
+    """One row per city: its id, name, country, round and facts, then one column per score.
+
+    The layout is described in :mod:`icindex._results.csv_layout` and ``docs/scale.md``.
 
     Parameters
     ----------
@@ -159,85 +180,52 @@ def to_csv(
     kinds : tuple of str
         The kinds of columns to write, in column order.
     names : bool
-        Add a ``name`` column after the ids. Without it: COINr's layout (``uCode``, scores).
+        Add the ``name`` column after the ids, then ``country`` and ``round`` and a
+        ``fact:<id>`` column per fact when the scores carry them. Without it: COINr's layout
+        (``uCode``, scores).
     imputed : bool
-        With imputation, add ``<id>:imputed`` per item (1.0 where imputed, else 0.0).
+        With imputation, add ``<id>:imputed`` per item (1 where imputed, else 0).
+    item_suffix : str, optional
+        Appended to an item's id in its score column header: ``:score`` by default, nothing
+        without ``names`` (COINr's layout keeps COINr's bare codes).
 
     Returns
     -------
     str
-        CSV text; with bounds, ``<id>:lower`` and ``<id>:upper`` follow the scores. Numbers are
-        written with ``repr`` (they read back exactly); missing scores are empty cells.
-    """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerows(
-        csv_rows(
-            scores,
-            id_column=id_column,
-            coverage=coverage,
-            kinds=kinds,
-            names=names,
-            imputed=imputed,
-        )
-    )
-    return buffer.getvalue()
-
-
-def csv_rows(
-    scores: Scores, *, header: bool = True, names: bool = True, **options: Any
-) -> Iterator[list[str]]:
-    """The rows :func:`to_csv` writes, as lists of cells: the header (if ``header``), then one
-    row per city. Options as for :func:`to_csv`; a stream of chunks writes the header once.
+        CSV text; with bounds, ``<id>:lower`` and ``<id>:upper`` follow the scores. Numbers
+        carry 15 significant digits (``21.000000000000004`` is ``21``); missing scores are
+        empty cells; a text cell a spreadsheet would run as a formula starts with ``'``.
 
     Examples
     --------
     >>> import icindex
     >>> icc = icindex.load_definition("icc")
-    >>> scores = icindex.score(icc, icindex.synthetic_cities(icc, 2, seed=0)).stored()
-    >>> [row[:2] for row in csv_rows(scores, header=False)]
-    [['city0', 'city0'], ['city1', 'city1']]
+    >>> scores = icindex.score(icc, icindex.synthetic_sample(icc, 2, seed=0))
+    >>> to_csv(scores).split(",")[:4]
+    ['city_id', 'name', 'country', 'round']
     """
-    columns, numbers = csv_columns(scores, names=names, **options)
-    if header:
-        yield columns
-    city_names = scores.city_names
-    for row, city_id in enumerate(scores.city_ids.tolist()):
-        cells = ["" if math.isnan(x) else repr(x) for x in numbers[row].tolist()]
-        yield [city_id, *([city_names[row]] if names else []), *cells]
-
-
-def csv_columns(
-    scores: Scores,
-    *,
-    id_column: str = "city_id",
-    coverage: bool = True,
-    kinds: tuple[str, ...] = ALL_KINDS,
-    names: bool = True,
-    imputed: bool = True,
-) -> tuple[list[str], FloatArray]:
-    """The header of :func:`to_csv` and its numbers (n, columns after the id and name)."""
-    columns = scores.select(kinds)
-    header = [id_column, *(["name"] if names else []), *(scores.ids[c] for c in columns)]
-    blocks = [scores.values[:, columns]]
-    if scores.lower is not None and scores.upper is not None:
-        header += [f"{scores.ids[c]}:lower" for c in columns]
-        header += [f"{scores.ids[c]}:upper" for c in columns]
-        blocks += [scores.lower[:, columns], scores.upper[:, columns]]
-    if coverage:
-        header += [f"{scores.ids[c]}:coverage" for c in columns]
-        blocks.append(scores.coverage[:, columns])
-    if imputed and scores.imputed is not None:
-        flagged = [c for c in columns if scores.kinds[c] == "item"]
-        header += [f"{scores.ids[c]}:imputed" for c in flagged]
-        blocks.append(scores.imputed[:, flagged].astype(np.float64))
-    return header, np.hstack(blocks)
+    rows = csv_rows(
+        scores,
+        id_column=id_column,
+        coverage=coverage,
+        kinds=kinds,
+        names=names,
+        imputed=imputed,
+        item_suffix=item_suffix,
+    )
+    return "".join(",".join(row) + "\n" for row in rows)
 
 
 def coinr_csv(scores: Scores, *, kinds: tuple[str, ...] = ALL_KINDS, imputed: bool = True) -> str:
-    """COINr's layout: ``uCode``, then the scores; no names, no coverage (see :func:`to_csv`)."""
+    """COINr's layout: ``uCode``, then the scores under COINr's bare codes; no names, no
+    coverage (see :func:`to_csv`)."""
     return to_csv(
-        scores, id_column="uCode", coverage=False, kinds=kinds, names=False, imputed=imputed
+        scores,
+        id_column="uCode",
+        coverage=False,
+        kinds=kinds,
+        names=False,
+        imputed=imputed,
     )
 
 
@@ -246,9 +234,10 @@ def to_table(scores: Scores, *, kinds: tuple[str, ...] = AGGREGATE_KINDS) -> str
 
     Each cell is the score, with the bounds when there are any, and the coverage in percent:
     ``54.2 [54.2-81.0] 40%``. Columns are padded to their display width, East Asian wide
-    characters counting two.
+    characters counting two. Control characters in names are shown as escapes
+    (:func:`icindex._files.visible`), so a name cannot clear the screen or break a row.
     """
-    header = ["score", *scores.city_names]
+    header = ["score", *(visible(name) for name in scores.city_names)]
     rows = [header]
     for c in scores.select(kinds):
         kind = scores.kinds[c]

@@ -2,22 +2,53 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 import numpy as np
 from numpy.typing import NDArray
 
 from .._arrays import ARRAY_EQ, OPTIONAL_ARRAY_EQ, optional_readonly, readonly
-from .._errors import ScoringError
+from .._errors import ScoringError, UsageError
 from . import export as exports
 
-__all__ = ["ItemSource", "Scores"]
+if TYPE_CHECKING:
+    from .._io.responses import CityResponse
+
+__all__ = ["ItemSource", "Scores", "city_details"]
 
 FloatArray = NDArray[np.float64]
 # What an unknown item scores in ``values``, per missing-answer policy (None: stays NaN).
 _ITEM_FILLS: dict[str, float | None] = {"skip": None, "bounds": None, "zero": 0.0}
+
+
+def _optional_texts(value: Iterable[str] | None) -> tuple[str, ...] | None:
+    return None if value is None else tuple(str(text) for text in value)
+
+
+def _optional_mappings(
+    value: Iterable[Mapping[str, Any]] | None,
+) -> tuple[Mapping[str, Any], ...] | None:
+    """Per-city mappings, each a read-only copy (a frozen result cannot change under us)."""
+    return None if value is None else tuple(MappingProxyType(dict(city)) for city in value)
+
+
+def city_details(cities: Sequence[CityResponse] | object) -> dict[str, Any]:
+    """What :class:`Scores` carries about each city besides its id, as the arguments of
+    ``attrs.evolve`` (``city_names``, ``countries``, ``rounds``, ``facts``, ``evidence``), from
+    the cities' responses; nothing from encoded answers (which hold none of it)."""
+    if not isinstance(cities, Sequence):
+        return {}
+    return {
+        "city_names": tuple(city.name for city in cities),
+        "countries": tuple(city.country for city in cities),
+        "rounds": tuple(city.round for city in cities),
+        "facts": tuple(city.facts for city in cities),
+        "evidence": tuple(city.evidence for city in cities),
+    }
 
 
 class ItemSource(Protocol):
@@ -51,6 +82,13 @@ class Scores:
     imputed : bool ndarray, shape (n, m), or None
         True where an item's value was imputed rather than measured (composite indices scored
         with imputation only; see :func:`icindex.score_composite`).
+    countries, rounds : tuple of str, length n, or None
+        Each city's country code and survey round, when the scores were made from
+        :class:`~icindex.CityResponse` objects (None when not known, e.g. streamed scoring).
+    facts : tuple of mappings, length n, or None
+        Each city's known facts (fact id -> int, float, str or bool).
+    evidence : tuple of mappings, length n, or None
+        Each city's evidence (item or fact id -> text).
     """
 
     city_ids: NDArray[np.str_] = attrs.field(converter=readonly, eq=ARRAY_EQ)
@@ -75,6 +113,29 @@ class Scores:
     items: ItemSource | None = attrs.field(default=None, eq=False)
     """Where the item columns come from when they are not stored: then ``values`` (and the
     other arrays) given to the constructor hold the other columns only."""
+    countries: tuple[str, ...] | None = attrs.field(default=None, converter=_optional_texts)
+    rounds: tuple[str, ...] | None = attrs.field(default=None, converter=_optional_texts)
+    facts: tuple[Mapping[str, Any], ...] | None = attrs.field(
+        default=None, converter=_optional_mappings
+    )
+    evidence: tuple[Mapping[str, str], ...] | None = attrs.field(
+        default=None, converter=_optional_mappings
+    )
+
+    def __attrs_post_init__(self) -> None:
+        n = len(self.city_ids)
+        about = {
+            "city_names": self._city_names,
+            "countries": self.countries,
+            "rounds": self.rounds,
+            "facts": self.facts,
+            "evidence": self.evidence,
+        }
+        for name, given in about.items():
+            if given is not None and len(given) != n:
+                raise UsageError(
+                    f"Scores: {name} must have one entry per city ({n} cities, got {len(given)})"
+                )
 
     @property
     def city_names(self) -> tuple[str, ...]:
@@ -170,7 +231,8 @@ class Scores:
         return exports.to_dict(self.stored())
 
     def to_json(self, path: str | Path | None = None, *, indent: int | None = 2) -> str:
-        """The :meth:`to_dict` data as JSON text (UTF-8, non-ASCII kept); written to ``path``."""
+        """The :meth:`to_dict` data as JSON text (UTF-8, non-ASCII kept, every float at full
+        precision); written to ``path`` whole or not at all."""
         return exports.write(exports.to_json(self.stored(), indent=indent), path)
 
     def to_csv(
@@ -183,13 +245,18 @@ class Scores:
         names: bool = True,
         imputed: bool = True,
     ) -> str:
-        """One row per city: its id, its name, then one column per score at full precision.
+        """One row per city: id, name, country, round and facts, then one column per score.
 
-        With bounds, columns ``<id>:lower`` and ``<id>:upper`` follow the scores; with
-        ``coverage``, then ``<id>:coverage``; with ``imputed`` and imputation, then
-        ``<id>:imputed`` for every item (1.0 where imputed, else 0.0). Missing scores are empty
-        cells. Without ``names`` the name column is left out (COINr's layout: ``uCode``, then
-        the scores).
+        An item's score column is ``<id>:score`` (never mistaken for its answer), an
+        aggregate's its bare id. ``country``, ``round`` and one ``fact:<id>`` column per fact
+        follow the name when the scores carry them (scored from responses). With bounds,
+        columns ``<id>:lower`` and ``<id>:upper`` follow the scores; with ``coverage``, then
+        ``<id>:coverage``; with ``imputed`` and imputation, then ``<id>:imputed`` for every
+        item (1 where imputed, else 0). Numbers carry 15 significant digits, missing scores
+        are empty cells, and text a spreadsheet would run as a formula starts with ``'``.
+        Without ``names``: COINr's layout (``uCode``-like ids, then the scores under bare
+        codes). Written to ``path`` whole or not at all (:class:`~icindex.OutputError` when it
+        cannot be). Read it back with :func:`icindex._results.read.read_scores`.
         """
         text = exports.to_csv(
             self.stored(),

@@ -3,11 +3,15 @@
 :func:`score_stream` reads with :func:`icindex._engine.stream.iter_encoded`, scores with
 :func:`icindex.score` and writes with a sink chosen from :data:`STREAM_SINKS` by format name:
 
-- ``csv``: byte for byte what ``score(...).export("csv")`` gives for all the cities at once (the
-  rows are made by the CSV exporter's own :func:`~icindex._results.export.csv_rows`);
+- ``csv``: byte for byte what ``export("csv")`` gives for the same cities scored at once from
+  their ids and names (the rows are made by the CSV exporter's own
+  :func:`~icindex._results.csv_layout.csv_rows`);
 - ``jsonl``: one JSON object per line and city, the per-city data of the JSON exporter
   (``id``, ``name``, ``scores``, ``coverage``, with bounds ``lower`` and ``upper``), NaN as null;
 - ``parquet`` (needs pyarrow): the CSV's columns, one row group per block, NaN as null.
+
+A stream carries each city's id and name only: country, round, facts and evidence are not
+read (score the cities in memory, with :func:`icindex.read_responses`, to export them).
 
 Cities are scored in the blocks :func:`icindex.score` itself scores a whole sample in
 (:meth:`icindex.Plan.chunk_rows`, about 16 MiB of work arrays), counted from the first city,
@@ -19,12 +23,8 @@ and written (plus the ids read, see ``iter_encoded``), however large the files.
 
 from __future__ import annotations
 
-import contextlib
-import csv
-import errno
 import importlib
 import json
-import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, Protocol
@@ -37,11 +37,13 @@ from .._engine.plan import Plan, compile
 from .._engine.score import score
 from .._engine.stream import DEFAULT_CHUNK_ROWS, Chunk, iter_encoded, rechunk
 from .._errors import ScoringError
+from .._files import atomic_write
 from .._model.definition import Definition
-from .export import city_records, csv_columns, csv_rows
+from .csv_layout import csv_columns, csv_rows, text_columns
+from .export import city_records
 from .scores import Scores
 
-__all__ = ["STREAM_SINKS", "StreamSummary", "score_stream"]
+__all__ = ["BINARY_FORMATS", "STREAM_SINKS", "StreamSummary", "score_stream"]
 
 Output = str | Path | IO[str]
 
@@ -56,55 +58,53 @@ class Sink(Protocol):
         """Finish the output (the caller closes a stream it gave)."""
 
 
-class _TextSink:
-    """A text output: a path (opened here as ``Path.write_text`` opens it) or an open stream."""
-
-    def __init__(self, out: Path | IO[str]) -> None:
-        self.owned = isinstance(out, Path)
-        self.handle: IO[str] = out.open("w", encoding="utf-8") if isinstance(out, Path) else out
-
-    def close(self) -> None:
-        if self.owned:
-            self.handle.close()
-
-
-class _CsvSink(_TextSink):
-    def __init__(self, out: Path | IO[str]) -> None:
-        super().__init__(out)
-        self.writer = csv.writer(self.handle, lineterminator="\n")  # as the CSV exporter
+class _CsvSink:
+    def __init__(self, out: IO[Any]) -> None:
+        self.handle = out
         self.header = True
 
-    def write(self, scores: Scores) -> None:
-        self.writer.writerows(csv_rows(scores, header=self.header))
+    def write(self, scores: Scores) -> None:  # rows as the CSV exporter writes them
+        rows = csv_rows(scores, header=self.header)
+        self.handle.write("".join(",".join(row) + "\n" for row in rows))
         self.header = False
 
+    def close(self) -> None:
+        pass
 
-class _JsonlSink(_TextSink):
+
+class _JsonlSink:
+    def __init__(self, out: IO[Any]) -> None:
+        self.handle = out
+
     def write(self, scores: Scores) -> None:
         for city in city_records(scores):
             self.handle.write(json.dumps(city, ensure_ascii=False, allow_nan=False) + "\n")
 
+    def close(self) -> None:
+        pass
+
 
 class _ParquetSink:
-    def __init__(self, out: Path | IO[str]) -> None:
-        if not isinstance(out, Path):
-            raise ScoringError("format 'parquet' is written to a file: give a path (--out FILE)")
+    """Numbers as doubles (NaN as null), text columns as strings, as they are (no apostrophe:
+    Parquet cells are typed, a spreadsheet does not run them)."""
+
+    def __init__(self, out: IO[Any]) -> None:
         try:
             self.arrow: Any = importlib.import_module("pyarrow")
             self.parquet: Any = importlib.import_module("pyarrow.parquet")
         except ImportError:
             raise ScoringError("format 'parquet' needs pyarrow: pip install pyarrow") from None
-        self.path = out
+        self.out = out
         self.writer: Any = None
 
     def write(self, scores: Scores) -> None:
         header, numbers = csv_columns(scores)
-        strings = [scores.city_ids.tolist(), list(scores.city_names)]
+        strings = text_columns(scores, id_column="city_id", names=True).values()
         columns = [self.arrow.array(values, type=self.arrow.string()) for values in strings]
         columns += [self.arrow.array(x, mask=np.isnan(x)) for x in numbers.T]
         table = self.arrow.Table.from_arrays(columns, names=header)
         if self.writer is None:
-            self.writer = self.parquet.ParquetWriter(self.path, table.schema)
+            self.writer = self.parquet.ParquetWriter(self.out, table.schema)
         self.writer.write_table(table, row_group_size=max(table.num_rows, 1))
 
     def close(self) -> None:
@@ -112,12 +112,14 @@ class _ParquetSink:
             self.writer.close()
 
 
-#: Format name -> the sink writing it, given a path or (csv, jsonl) an open text stream.
-STREAM_SINKS: dict[str, Callable[[Path | IO[str]], Sink]] = {
+#: Format name -> the sink writing it to an open stream (text; binary for ``BINARY_FORMATS``).
+STREAM_SINKS: dict[str, Callable[[IO[Any]], Sink]] = {
     "csv": _CsvSink,
     "jsonl": _JsonlSink,
     "parquet": _ParquetSink,
 }
+BINARY_FORMATS = frozenset({"parquet"})
+"""Formats written to a binary file, so only to a path."""
 
 
 @attrs.frozen
@@ -154,11 +156,10 @@ def score_stream(
     plan : Definition or Plan
         What to score with (a Plan carries the missing-answer policy and its options).
     paths : path or iterable of paths
-        Wide or long CSV files, or folders of them (see :func:`iter_encoded`: a long CSV must
-        hold each city's rows together).
+        Wide or long CSV files, or folders of them (a long CSV holds a city's rows together).
     out : path or text stream
-        Where to write. A path is written whole or not at all: into a temporary file beside
-        it, moved onto it at the end (removed on error). ``parquet`` needs a path.
+        Where to write. A path is written whole or not at all (a temporary file beside it,
+        renamed at the end); ``/dev/stdout`` or a pipe directly. ``parquet`` needs a path.
     format : {"csv", "jsonl", "parquet"}
         A key of :data:`STREAM_SINKS` (see the module docstring).
     chunk_rows : int, >= 1
@@ -174,6 +175,8 @@ def score_stream(
         As :func:`iter_encoded` (nothing is left at ``out`` when it is a path).
     ScoringError
         On an unknown format, or ``parquet`` without pyarrow or without a path.
+    OutputError
+        When ``out`` cannot be written (a missing folder, a full disk).
 
     Examples
     --------
@@ -182,8 +185,10 @@ def score_stream(
     >>> icindex.write_wide_csv("answers.csv", icindex.synthetic_sample(icc, 5, seed=1), icc)
     >>> score_stream(icc, "answers.csv", out="scores.csv", chunk_rows=2)
     StreamSummary(cities=5, chunks=3, blocks=1)
-    >>> open("scores.csv", encoding="utf-8").read() == icindex.score(
-    ...     icc, icindex.read_responses("answers.csv", icc)).export("csv")
+    >>> cities = icindex.read_responses("answers.csv", icc)
+    >>> at_once = icindex.score(icc, icindex.encode(icc, cities))
+    >>> at_once = attrs.evolve(at_once, city_names=[city.name for city in cities])
+    >>> open("scores.csv", encoding="utf-8").read() == at_once.export("csv")
     True
     """
     if format not in STREAM_SINKS:
@@ -191,9 +196,11 @@ def score_stream(
         raise ScoringError(f"score_stream: no format {format!r} (known formats: {known})")
     compiled = plan if isinstance(plan, Plan) else compile(plan)
     if not isinstance(out, str | Path):
+        if format in BINARY_FORMATS:
+            raise ScoringError(f"format {format!r} is written to a file: give a path (--out FILE)")
         return _stream(compiled, paths, STREAM_SINKS[format](out), chunk_rows)
-    with _replacing(Path(out)) as temporary:
-        return _stream(compiled, paths, STREAM_SINKS[format](temporary), chunk_rows)
+    with atomic_write(Path(out), binary=format in BINARY_FORMATS) as handle:
+        return _stream(compiled, paths, STREAM_SINKS[format](handle), chunk_rows)
 
 
 def _stream(
@@ -219,20 +226,13 @@ def _stream(
     return StreamSummary(**counts)
 
 
+# What a Chunk may carry besides names, passed on to the exports when it does.
+_DETAILS = ("countries", "rounds", "facts", "evidence")
+
+
 def _scored(plan: Plan, block: Chunk) -> Scores:
-    """One block's scores with the cities' names, every column stored (as the exporters use)."""
-    return attrs.evolve(score(plan, block.encoded), city_names=block.names).stored()
-
-
-@contextlib.contextmanager
-def _replacing(path: Path) -> Iterator[Path]:
-    """A temporary path beside ``path``, moved onto it if the block succeeds, else removed: a
-    stream that fails half-way leaves no half-written file (and an older file unchanged)."""
-    if not path.parent.is_dir():  # name the file asked for, not the temporary one
-        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(path))
-    temporary = path.with_name(f".{path.name}.partial")
-    try:
-        yield temporary
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
+    """One block's scores with the cities' names (and country, round, facts and evidence when
+    the chunk carries them), every column stored (as the exporters use)."""
+    details = {key: getattr(block, key, None) for key in _DETAILS}
+    carried = {key: value for key, value in details.items() if value is not None}
+    return attrs.evolve(score(plan, block.encoded), city_names=block.names, **carried).stored()
