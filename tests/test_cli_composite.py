@@ -37,7 +37,7 @@ def test_csv_has_ucode_then_indicators_and_aggregates(capsys, tmp_path):
     status, out, _ = run(capsys, tmp_path, "--format", "csv")
     assert status == 0
     assert out.splitlines()[0] == "uCode,a,b,P"
-    assert table(out)["U1"]["a"] == "0.0" and table(out)["U2"]["a"] == ""
+    assert table(out)["U1"]["a"] == "0" and table(out)["U2"]["a"] == ""
 
 
 def test_zscore_options_set_mean_and_sd(capsys, tmp_path):
@@ -62,7 +62,7 @@ def test_impute_flags_and_reports(capsys, tmp_path):
     """--impute mean fills U2's a, adds flag columns and says on stderr how many it filled."""
     status, out, err = run(capsys, tmp_path, "--impute", "mean", "--format", "csv")
     assert status == 0 and "imputed 1 of 8 indicator values (mean)" in err
-    assert table(out)["U2"]["a:imputed"] == "1.0" and table(out)["U1"]["a:imputed"] == "0.0"
+    assert table(out)["U2"]["a:imputed"] == "1" and table(out)["U1"]["a:imputed"] == "0"
 
 
 def test_group_imputation_names_its_group(capsys, tmp_path):
@@ -70,7 +70,7 @@ def test_group_imputation_names_its_group(capsys, tmp_path):
     status, out, _ = run(
         capsys, tmp_path, "--impute", "group_mean:region", "--normalise", "none", "--format", "csv"
     )
-    assert status == 0 and table(out)["U2"]["a"] == "2.0"
+    assert status == 0 and table(out)["U2"]["a"] == "2"
 
 
 def test_geometric_mean_of_zero_is_one_line_exit_one(capsys, tmp_path):

@@ -208,7 +208,7 @@ def test_imputed_flags_in_csv_and_dict():
     scores = score_composite(flat(), data([[1, 2, 4], [3, NAN, 8], [5, 6, 1]]), impute="mean")
     header, _, second, _ = scores.to_csv(coverage=False).splitlines()
     assert header.endswith("x0:imputed,x1:imputed,x2:imputed")
-    assert second.endswith("0.0,1.0,0.0")
+    assert second.endswith("0,1,0")
     assert scores.to_dict()["cities"][1]["imputed"] == ["x1"]
 
 
@@ -223,7 +223,7 @@ def test_csv_in_coinr_layout():
     scores = score_composite(flat(), data([[1, 2, 4], [3, 1, 8]]))
     text = scores.to_csv(id_column="uCode", coverage=False, names=False)
     assert text.splitlines()[0] == "uCode,x0,x1,x2,index"
-    assert text.splitlines()[1].startswith("u0,0.0,100.0,0.0,")
+    assert text.splitlines()[1].startswith("u0,0,100,0,")
 
 
 def test_group_imputation_needs_a_group_column():

@@ -69,6 +69,7 @@ from ._report.progress import Progress, progress, read_mapping
 from ._report.sample import Sample
 from ._report.sample_io import load_sample, save_sample
 from ._results.export import EXPORTERS
+from ._results.read import read_scores
 from ._results.scores import Scores
 from ._results.stream_write import StreamSummary, score_stream
 from ._scale.dask_backend import DaskScores, encoded_to_dask, score_dask
@@ -146,6 +147,7 @@ __all__ = [
     "read_coinr",
     "read_mapping",
     "read_responses",
+    "read_scores",
     "render_html",
     "render_markdown",
     "save_sample",

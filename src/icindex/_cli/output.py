@@ -11,7 +11,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .._errors import OutputError
 from .._files import atomic_write, visible
 
 __all__ = ["emit", "shown", "write_text"]
@@ -27,13 +26,8 @@ def write_text(path: Path, text: str) -> None:
     ...
     icindex._errors.OutputError: /no/such/folder/x.csv: cannot write: folder ... does not exist
     """
-    try:
-        with atomic_write(path) as handle:
-            handle.write(text)
-    except OutputError:
-        raise
-    except OSError as error:
-        raise OutputError(f"{path}: cannot write: {error.strerror or error}") from None
+    with atomic_write(path) as handle:  # OSError while writing: OutputError naming the path
+        handle.write(text)
 
 
 def emit(text: str, out: Path | None) -> None:

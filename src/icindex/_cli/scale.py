@@ -22,7 +22,7 @@ from .._engine.score import score
 from .._errors import UsageError
 from .._io.responses import CityResponse
 from .._model.definition import Definition
-from .._results.scores import Scores
+from .._results.scores import Scores, city_details
 from .._scale.dask_backend import encoded_to_dask, score_dask
 from .._scale.dask_cluster import open_client, uncertainty_dask
 
@@ -107,7 +107,7 @@ def score_with_backend(
     else:
         with open_client(scheduler=scheduler, timeout=SCHEDULER_TIMEOUT) as client:
             scores = lazy.compute(scheduler=client)
-    return attrs.evolve(scores, city_names=tuple(city.name for city in cities))
+    return attrs.evolve(scores, **city_details(cities))
 
 
 def uncertainty_with_backend(
