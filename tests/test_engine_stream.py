@@ -29,14 +29,22 @@ def write(folder: Path, text: str, name: str = "answers.csv") -> Path:
 def in_memory(path: Path | list[Path], definition: icindex.Definition) -> Chunk:
     """What read_responses and encode give, as one chunk."""
     cities = icindex.read_responses(path, definition)
-    return Chunk(icindex.encode(definition, cities), tuple(city.name for city in cities))
+    return Chunk(
+        icindex.encode(definition, cities),
+        tuple(city.name for city in cities),
+        countries=tuple(city.country for city in cities),
+        rounds=tuple(city.round for city in cities),
+        facts=tuple(city.facts for city in cities),
+        evidence=tuple(city.evidence for city in cities),
+    )
 
 
 def streamed(path: Path | list[Path], definition: icindex.Definition, rows: int) -> Chunk:
     """Every chunk of the stream joined into one (checking each holds at most ``rows``)."""
     chunks = list(iter_encoded(path, definition, rows))
     assert all(1 <= chunk.n_cities <= rows for chunk in chunks)
-    return Chunk.join(chunks) if chunks else Chunk(icindex.encode(definition, []), ())
+    empty = Chunk(icindex.encode(definition, []), (), (), (), (), ())
+    return Chunk.join(chunks) if chunks else empty
 
 
 def sample(icc: icindex.Definition, n: int, seed: int) -> list[icindex.CityResponse]:

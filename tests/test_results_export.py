@@ -54,7 +54,7 @@ class PublicOnly:
             setattr(self, name, getattr(scores, name))
         for name in ("lower", "upper", "imputed", "missing", "definition_id", "root"):
             setattr(self, name, getattr(scores, name))
-        for name in ("countries", "rounds", "facts", "evidence"):
+        for name in ("countries", "rounds", "facts", "evidence", "fact_ids"):
             setattr(self, name, getattr(scores, name))
 
     def select(self, kinds: tuple[str, ...] = ("node", "group", "variant")) -> list[int]:
@@ -203,20 +203,19 @@ def test_csv_text_cells_are_spreadsheet_safe_and_numbers_are_not(carried):
     assert not any(cell.startswith("'") for cell in rows[1][4:])
 
 
-def test_csv_carries_country_round_and_facts_after_the_name(carried):
-    """Columns: city_id, name, country, round, one fact:<id> per fact, then <item>:score."""
+def test_csv_carries_country_round_and_facts_after_the_name(icc, carried):
+    """Columns: city_id, name, country, round, one fact:<id> per fact the definition declares
+    (in its order, known or not: every chunk of a stream has the same columns), then
+    <item>:score."""
     header, first, second = list(csv.reader(io.StringIO(carried.export("csv"))))
-    assert header[:6] == [
-        "city_id",
-        "name",
-        "country",
-        "round",
-        "fact:population",
-        "fact:foreign_share",
-    ]
-    assert header[6] == "commitment_public_statement:score"
-    assert first[2:6] == ["KR", "2024", "120000", "13.3"]
-    assert second[2:6] == ["'-KR", "", "", "0.3"]  # no population: an empty cell; 0.1 + 0.2: 0.3
+    facts = [f"fact:{fact.id}" for fact in icc.facts]
+    assert facts[:3] == ["fact:population", "fact:foreign_residents", "fact:foreign_share"]
+    assert header[: 4 + len(facts)] == ["city_id", "name", "country", "round", *facts]
+    assert header[4 + len(facts)] == "commitment_public_statement:score"
+    assert first[2:7] == ["KR", "2024", "120000", "", "13.3"]
+    # no population: an empty cell; 0.1 + 0.2 to 15 digits: 0.3
+    assert second[2:7] == ["'-KR", "", "", "", "0.3"]
+    assert first[7 : 4 + len(facts)] == second[7 : 4 + len(facts)] == [""] * (len(facts) - 3)
 
 
 def test_json_carries_country_round_facts_and_evidence(carried):

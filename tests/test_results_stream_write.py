@@ -9,7 +9,6 @@ import math
 import re
 from pathlib import Path
 
-import attrs
 import numpy as np
 import pytest
 from hypothesis import given
@@ -32,10 +31,9 @@ def sample_file(folder: Path, icc: icindex.Definition, n: int, seed: int, long: 
 
 
 def in_memory(plan: icindex.Plan, path: Path) -> icindex.Scores:
-    """The cities of ``path`` scored at once, carrying what a stream carries: ids and names."""
-    cities = icindex.read_responses(path, plan.definition)
-    scores = icindex.score(plan, icindex.encode(plan.definition, cities))
-    return attrs.evolve(scores, city_names=tuple(city.name for city in cities))
+    """The cities of ``path`` read and scored at once, carrying what a stream carries too:
+    ids, names, countries, rounds, facts and evidence."""
+    return icindex.score(plan, icindex.read_responses(path, plan.definition))
 
 
 @given(
@@ -88,8 +86,11 @@ def test_parquet_holds_the_csv_columns_one_row_group_per_block(icc, tmp_path):
     assert table.column_names == header
     assert table.column("city_id").to_pylist() == scores.city_ids.tolist()
     assert table.column("name").to_pylist() == list(scores.city_names)
-    assert len(header) == 2 + numbers.shape[1]
-    for c, column in enumerate(header[2:]):
+    facts = [f"fact:{fact.id}" for fact in icc.facts]  # text columns, as in the CSV
+    texts = len(header) - numbers.shape[1]
+    assert header[:texts] == ["city_id", "name", "country", "round", *facts]
+    assert table.column("country").to_pylist() == list(scores.countries)
+    for c, column in enumerate(header[texts:]):
         read = [math.nan if x is None else x for x in table.column(column).to_pylist()]
         np.testing.assert_array_equal(read, numbers[:, c], err_msg=column)
 

@@ -107,7 +107,7 @@ def score_with_backend(
     else:
         with open_client(scheduler=scheduler, timeout=SCHEDULER_TIMEOUT) as client:
             scores = lazy.compute(scheduler=client)
-    return attrs.evolve(scores, **city_details(cities))
+    return attrs.evolve(scores, **city_details(cities, definition))
 
 
 def uncertainty_with_backend(

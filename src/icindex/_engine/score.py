@@ -104,7 +104,7 @@ def score(
             f"definition {plan.definition.id!r}: items {indicators[:5]} are numeric indicators, "
             "normalised across units: score them with icindex.score_composite"
         )
-    details = city_details(cities)  # names, countries, rounds, facts, evidence: to the exports
+    details = city_details(cities, plan.definition)  # names, countries, ...: to the exports
     if not isinstance(cities, Encoded):
         cities = encode(plan.definition, cities)
     if cities.layout != plan.items.layout:

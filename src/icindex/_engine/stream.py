@@ -21,7 +21,7 @@ the one ``read_responses`` (which reads a file whole before checking its cities)
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -31,7 +31,7 @@ from numpy.typing import NDArray
 
 from .._errors import ResponseError, UsageError
 from .._files import csv_records, regular_file
-from .._io.responses import AnswerReader, check_definition, expand_paths
+from .._io.responses import AnswerReader, CityResponse, check_definition, expand_paths
 from .._io.responses_csv import (
     LongCity,
     check_width,
@@ -66,10 +66,19 @@ class Chunk:
         The cities' answers (``encoded.city_ids``: their ids), in file order.
     names : tuple of str
         Each city's name (its id when the file gives none).
+    countries, rounds : tuple of str or None
+        Each city's country and round ("" when not given), as ``CityResponse`` holds them;
+        None when the chunk does not carry them (a chunk built from encoded arrays alone).
+    facts, evidence : tuple of mappings or None
+        Each city's known facts and its evidence by item, likewise.
     """
 
     encoded: Encoded
     names: tuple[str, ...]
+    countries: tuple[str, ...] | None = None
+    rounds: tuple[str, ...] | None = None
+    facts: tuple[Mapping[str, Any], ...] | None = None
+    evidence: tuple[Mapping[str, str], ...] | None = None
 
     @property
     def n_cities(self) -> int:
@@ -78,7 +87,24 @@ class Chunk:
 
     def take(self, rows: slice) -> Chunk:
         """The cities at ``rows``, as a new Chunk."""
-        return Chunk(self.encoded.take(rows), self.names[rows])
+        details = {key: None if part is None else part[rows] for key, part in self.details()}
+        return Chunk(self.encoded.take(rows), self.names[rows], **details)
+
+    def details(self) -> list[tuple[str, tuple[Any, ...] | None]]:
+        """``(field, values)`` of what the chunk carries besides answers and names."""
+        return [(key, getattr(self, key)) for key in _DETAILS]
+
+    @classmethod
+    def of_cities(cls, encoded: Encoded, cities: Sequence[CityResponse]) -> Chunk:
+        """The chunk of ``cities`` (their answers already ``encoded``), with all they carry."""
+        return cls(
+            encoded,
+            tuple(city.name for city in cities),
+            tuple(city.country for city in cities),
+            tuple(city.round for city in cities),
+            tuple(city.facts for city in cities),
+            tuple(city.evidence for city in cities),
+        )
 
     @classmethod
     def join(cls, chunks: list[Chunk]) -> Chunk:
@@ -93,7 +119,17 @@ class Chunk:
         encoded = Encoded(
             joined("city_ids"), parts[0].layout, joined("codes"), joined("ticks"), joined("values")
         )
-        return cls(encoded, tuple(itertools.chain.from_iterable(c.names for c in chunks)))
+        details = {
+            key: None
+            if any(getattr(chunk, key) is None for chunk in chunks)
+            else tuple(itertools.chain.from_iterable(getattr(chunk, key) for chunk in chunks))
+            for key in _DETAILS
+        }
+        names = tuple(itertools.chain.from_iterable(c.names for c in chunks))
+        return cls(encoded, names, **details)
+
+
+_DETAILS = ("countries", "rounds", "facts", "evidence")
 
 
 def iter_encoded(
@@ -219,15 +255,15 @@ def _wide_chunk(
     raise the first problem as ``read_responses`` would) city by city."""
     fast = columns.encode([row for _, row in numbered]) if columns is not None else None
     if fast is not None:
-        encoded, names = fast
+        encoded, fields = fast
         seen.add(encoded.city_ids.tolist(), [line for line, _ in numbered])
         seen.flush()
-        return Chunk(encoded, names)
+        return Chunk(encoded, **fields)
     placed = list(wide_cities(path, header, iter(numbered), reader))
     cities = [city for _, city in placed]
     seen.add([city.id for city in cities], [line for line, _ in placed])
     seen.flush()
-    return Chunk(encode(reader.definition, cities), tuple(city.name for city in cities))
+    return Chunk.of_cities(encode(reader.definition, cities), cities)
 
 
 def _long_batches(
@@ -286,9 +322,9 @@ def _long_chunk(
     value is good, else (to raise the first problem as ``read_responses`` would) city by city."""
     fast = columns.encode_long(batch)
     if fast is not None:
-        return Chunk(*fast)
+        return Chunk(fast[0], **fast[1])
     cities = [city.response(path, reader) for city in batch]
-    return Chunk(encode(reader.definition, cities), tuple(city.name for city in cities))
+    return Chunk.of_cities(encode(reader.definition, cities), cities)
 
 
 def rechunk(chunks: Iterable[Chunk], rows: int) -> Iterator[Chunk]:

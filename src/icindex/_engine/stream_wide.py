@@ -27,7 +27,11 @@ from .._io.responses_csv import META_COLUMNS, LongCity
 from .._model.definition import Fact, Item
 from .encoding import UNKNOWN_CODE, Encoded
 
-__all__ = ["WideColumns"]
+__all__ = ["Fields", "WideColumns"]
+
+Fields = tuple[Encoded, dict[str, tuple[Any, ...]]]
+"""A chunk's encoded answers and the rest of what it carries (the Chunk fields: names,
+countries, rounds, facts, evidence), as the rows gave them."""
 
 
 def _option_code(answer: Answer, options: dict[str, int]) -> int:
@@ -119,20 +123,23 @@ class WideColumns:
         assert columns is not None  # every column is metadata, a fact or an item of the arrays
         return columns
 
-    def encode_long(self, cities: Sequence[LongCity]) -> tuple[Encoded, tuple[str, ...]] | None:
+    def encode_long(self, cities: Sequence[LongCity]) -> Fields | None:
         """Long-CSV cities (under :meth:`for_long`'s columns) encoded; None at the first doubt,
         such as a key that is no fact or item of the arrays, or evidence for metadata."""
         keys = self.header[1 + len(META_COLUMNS) :]
         known = set(keys)
         rows = []
         for city in cities:
-            if not known.issuperset(city.values) or not _META.isdisjoint(city.evidence):
+            if not known.issuperset(city.values) or not known.issuperset(city.evidence):
                 return None
             meta = [city.meta.get(key, "") for key in META_COLUMNS]
             rows.append([city.meta["id"], *meta, *(city.values.get(key, "") for key in keys)])
-        return self.encode(rows)
+        fields = self.encode(rows)
+        if fields is not None:  # evidence as read_responses keeps it: unescaped, not blank
+            fields[1]["evidence"] = tuple(_evidence(city.evidence) for city in cities)
+        return fields
 
-    def encode(self, rows: list[list[str]]) -> tuple[Encoded, tuple[str, ...]] | None:
+    def encode(self, rows: list[list[str]]) -> Fields | None:
         """The rows' cities encoded, with their names; None at the first doubt."""
         if any(len(row) != len(self.header) for row in rows):
             return None
@@ -140,12 +147,9 @@ class WideColumns:
         ids = [cell.strip() for cell in columns[0]]
         if len(set(ids)) != len(ids) or not all(CITY_ID.match(city_id) for city_id in ids):
             return None
-        for position, fact in self.facts:
-            try:
-                for cell in set(columns[position]):
-                    parse_fact(fact, cell, "", cell=True)
-            except ResponseError:
-                return None
+        facts = self._facts(columns, len(rows))
+        if facts is None:
+            return None
         arrays = {  # an item without a column is unknown for every city
             name: np.full((len(rows), template.shape[1]), _UNKNOWN[name], dtype=template.dtype)
             for name, template in (
@@ -165,7 +169,41 @@ class WideColumns:
             spreadsheet_text(name) or city_id for name, city_id in zip(given, ids, strict=True)
         )
         encoded = Encoded(np.array(ids, dtype=str), self.template.layout, **arrays)
-        return encoded, names
+        texts = {key: self._texts(columns, key, len(rows)) for key in ("country", "round")}
+        return encoded, {
+            "names": names,
+            "countries": texts["country"],
+            "rounds": texts["round"],
+            "facts": facts,
+            "evidence": tuple({} for _ in ids),
+        }
+
+    def _texts(self, columns: list[tuple[str, ...]], key: str, n: int) -> tuple[str, ...]:
+        """The ``key`` column's text as ``CityResponse`` holds it ("" when not given)."""
+        if key not in self.header:
+            return ("",) * n
+        return tuple(spreadsheet_text(cell) for cell in columns[self.header.index(key)])
+
+    def _facts(self, columns: list[tuple[str, ...]], n: int) -> tuple[dict[str, Any], ...] | None:
+        """Each city's known facts, each distinct cell parsed once; None at a cell it cannot
+        read (the caller reads the chunk city by city to raise the exact error)."""
+        facts: tuple[dict[str, Any], ...] = tuple({} for _ in range(n))
+        for position, fact in self.facts:
+            try:
+                parsed = {
+                    cell: parse_fact(fact, cell, "", cell=True) for cell in set(columns[position])
+                }
+            except ResponseError:
+                return None
+            for city, cell in zip(facts, columns[position], strict=True):
+                if parsed[cell] is not None:
+                    city[fact.id] = parsed[cell]
+        return facts
+
+
+def _evidence(evidence: dict[str, str]) -> dict[str, str]:
+    unescaped = {key: spreadsheet_text(text) for key, text in evidence.items()}
+    return {key: text for key, text in unescaped.items() if text.strip()}
 
 
 def _column_codes(

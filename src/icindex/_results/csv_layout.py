@@ -48,7 +48,10 @@ FACT_PREFIX = "fact:"
 
 
 def fact_ids(scores: Scores) -> list[str]:
-    """Every fact id the cities carry, in the order first met (city by city)."""
+    """The fact columns: the definition's facts (``scores.fact_ids``) when known, else every
+    fact id the cities carry, in the order first met (city by city)."""
+    if scores.fact_ids is not None:
+        return list(scores.fact_ids)
     seen: dict[str, None] = {}
     for facts in scores.facts or ():
         seen.update(dict.fromkeys(facts))

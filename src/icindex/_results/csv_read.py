@@ -38,6 +38,7 @@ class CsvTable:
     countries: tuple[str, ...] | None
     rounds: tuple[str, ...] | None
     facts: tuple[dict[str, Any], ...] | None
+    fact_ids: tuple[str, ...] | None  # the fact columns, in order
     ids: tuple[str, ...]
     items: frozenset[str]
     values: FloatArray
@@ -133,6 +134,7 @@ def _table(
         countries=tuple(columns["country"]) if "country" in columns else None,
         rounds=tuple(columns["round"]) if "round" in columns else None,
         facts=city_facts if facts else None,
+        fact_ids=tuple(f.removeprefix(FACT_PREFIX) for f in facts) if facts else None,
         ids=ids,
         items=items,
         values=blocks[""],

@@ -79,10 +79,11 @@ def to_dict(scores: Scores) -> dict[str, Any]:
     -------
     dict
         ``{"definition", "missing", "root", "columns": [{"id", "name", "kind"}],
-        "cities": [...]}``; each city has ``id``, ``name``, ``country``, ``round``, ``facts``
-        and ``evidence`` when the scores carry them, ``scores`` and ``coverage`` (column id ->
-        number or None), ``lower`` and ``upper`` with bounds, ``imputed`` (item ids) with
-        imputation. Numbers are kept at full precision.
+        "facts": [fact ids, when known], "cities": [...]}``; each city has ``id``,
+        ``name``, ``country``, ``round``, ``facts`` and ``evidence`` when the scores carry
+        them, ``scores`` and ``coverage`` (column id -> number or None), ``lower`` and
+        ``upper`` with bounds, ``imputed`` (item ids) with imputation. Numbers are kept at
+        full precision.
     """
     columns = [
         {"id": i, "name": n, "kind": k}
@@ -93,6 +94,7 @@ def to_dict(scores: Scores) -> dict[str, Any]:
         "missing": scores.missing,
         "root": scores.root,
         "columns": columns,
+        **({} if scores.fact_ids is None else {"facts": list(scores.fact_ids)}),
         "cities": list(city_records(scores)),
     }
 

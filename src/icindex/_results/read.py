@@ -140,6 +140,9 @@ def _from_json(path: Path, raw: dict[str, Any]) -> Scores:
     _all_or_none(path, records, "upper")
     imputed = _all_or_none(path, records, "imputed")
     about = {key: _all_or_none(path, records, key) for key in _ABOUT}
+    fact_ids = _field(path, "top level", raw, "facts", list) if "facts" in raw else None
+    if fact_ids is not None and not all(isinstance(fact, str) for fact in fact_ids):
+        raise ResponseError(f"{path}: top level: 'facts' must be an array of fact ids")
     return Scores(
         city_ids=np.array([r["id"] for r in records], dtype=str).reshape(len(records)),
         city_names=tuple(r["name"] for r in records),
@@ -158,6 +161,7 @@ def _from_json(path: Path, raw: dict[str, Any]) -> Scores:
         rounds=tuple(r["round"] for r in records) if about["round"] else None,
         facts=tuple(r["facts"] for r in records) if about["facts"] else None,
         evidence=tuple(r["evidence"] for r in records) if about["evidence"] else None,
+        fact_ids=fact_ids,
     )
 
 
@@ -263,4 +267,5 @@ def _from_csv(path: Path, table: CsvTable, definition: Definition | Plan | None)
         countries=table.countries,
         rounds=table.rounds,
         facts=table.facts,
+        fact_ids=table.fact_ids,
     )

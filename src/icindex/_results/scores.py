@@ -17,6 +17,7 @@ from . import export as exports
 
 if TYPE_CHECKING:
     from .._io.responses import CityResponse
+    from .._model.definition import Definition
 
 __all__ = ["ItemSource", "Scores", "city_details"]
 
@@ -36,13 +37,23 @@ def _optional_mappings(
     return None if value is None else tuple(MappingProxyType(dict(city)) for city in value)
 
 
-def city_details(cities: Sequence[CityResponse] | object) -> dict[str, Any]:
+def definition_facts(definition: Definition) -> tuple[str, ...]:
+    """The ids of the facts ``definition`` declares, in order (``Scores.fact_ids``)."""
+    return tuple(fact.id for fact in definition.facts)
+
+
+def city_details(
+    cities: Sequence[CityResponse] | object, definition: Definition | None = None
+) -> dict[str, Any]:
     """What :class:`Scores` carries about each city besides its id, as the arguments of
-    ``attrs.evolve`` (``city_names``, ``countries``, ``rounds``, ``facts``, ``evidence``), from
-    the cities' responses; nothing from encoded answers (which hold none of it)."""
+    ``attrs.evolve`` (``city_names``, ``countries``, ``rounds``, ``facts``, ``evidence``, and
+    with ``definition`` its ``fact_ids``), from the cities' responses; nothing from encoded
+    answers (which hold none of it)."""
     if not isinstance(cities, Sequence):
         return {}
+    declared = {} if definition is None else {"fact_ids": definition_facts(definition)}
     return {
+        **declared,
         "city_names": tuple(city.name for city in cities),
         "countries": tuple(city.country for city in cities),
         "rounds": tuple(city.round for city in cities),
@@ -121,6 +132,9 @@ class Scores:
     evidence: tuple[Mapping[str, str], ...] | None = attrs.field(
         default=None, converter=_optional_mappings
     )
+    fact_ids: tuple[str, ...] | None = attrs.field(default=None, converter=_optional_texts)
+    """The facts the definition declares, in its order: the CSV's ``fact:<id>`` columns, the
+    same for every chunk of a stream (None: the facts the cities carry, as first met)."""
 
     def __attrs_post_init__(self) -> None:
         n = len(self.city_ids)

@@ -41,7 +41,7 @@ from .._files import atomic_write
 from .._model.definition import Definition
 from .csv_layout import csv_columns, csv_rows, text_columns
 from .export import city_records
-from .scores import Scores
+from .scores import Scores, definition_facts
 
 __all__ = ["BINARY_FORMATS", "STREAM_SINKS", "StreamSummary", "score_stream"]
 
@@ -185,9 +185,7 @@ def score_stream(
     >>> icindex.write_wide_csv("answers.csv", icindex.synthetic_sample(icc, 5, seed=1), icc)
     >>> score_stream(icc, "answers.csv", out="scores.csv", chunk_rows=2)
     StreamSummary(cities=5, chunks=3, blocks=1)
-    >>> cities = icindex.read_responses("answers.csv", icc)
-    >>> at_once = icindex.score(icc, icindex.encode(icc, cities))
-    >>> at_once = attrs.evolve(at_once, city_names=[city.name for city in cities])
+    >>> at_once = icindex.score(icc, icindex.read_responses("answers.csv", icc))
     >>> open("scores.csv", encoding="utf-8").read() == at_once.export("csv")
     True
     """
@@ -220,7 +218,7 @@ def _stream(
             counts["cities"] += block.n_cities
             counts["blocks"] += 1
         if counts["blocks"] == 0:  # no city: the output still has its header (or schema)
-            sink.write(_scored(plan, Chunk(encode(plan.definition, []), ())))
+            sink.write(_scored(plan, Chunk(encode(plan.definition, []), (), (), (), (), ())))
     finally:
         sink.close()
     return StreamSummary(**counts)
@@ -235,4 +233,6 @@ def _scored(plan: Plan, block: Chunk) -> Scores:
     the chunk carries them), every column stored (as the exporters use)."""
     details = {key: getattr(block, key, None) for key in _DETAILS}
     carried = {key: value for key, value in details.items() if value is not None}
+    if block.facts is not None:  # one set of fact columns for every chunk
+        carried["fact_ids"] = definition_facts(plan.definition)
     return attrs.evolve(score(plan, block.encoded), city_names=block.names, **carried).stored()
