@@ -46,11 +46,12 @@ class Tally:
 
     def line(self) -> str:
         """The summary sentence printed at the end of a session."""
-        head = f"fuzz: {self.tried} fuzzed inputs tried, {self.escapes} escapes found"
-        if not self.distinct:
-            return head
+        head = (
+            f"fuzz: {self.tried} fuzzed inputs tried, {len(self.distinct)} escapes found "
+            f"({self.escapes} escaping inputs, shrinking included)"
+        )
         listed = "".join(f"\n  {sig}  (first in {test})" for sig, test in self.distinct.items())
-        return f"{head}, {len(self.distinct)} distinct:{listed}"
+        return head + listed
 
 
 TALLY = Tally()
