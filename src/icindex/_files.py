@@ -136,6 +136,8 @@ def read_toml(path: Path, error: type[IcindexError]) -> dict[str, Any]:
         raise error(f"{path}: not valid TOML: {problem}") from None
     except RecursionError:
         raise error(f"{path}: nested deeper than {MAX_TOML_DEPTH} arrays or tables") from None
+    except ValueError as problem:  # tomllib's int() of a number over 4300 digits
+        raise error(f"{path}: not valid TOML: {problem}") from None
     if _depth(raw) > MAX_TOML_DEPTH:
         raise error(f"{path}: nested deeper than {MAX_TOML_DEPTH} arrays or tables")
     return raw
