@@ -137,7 +137,7 @@ _PAGE_STATE: dict[str, dict[str, Any]] = {}
 
 
 @pytest.fixture
-def page_folder(template: Path, tmp_path_factory: pytest.TempPathFactory, request) -> Any:
+def page_folder(template: Path, tmp_path_factory: pytest.TempPathFactory) -> Any:
     """The scratch folder and Python namespace of the page of the running block."""
 
     def state(page: str) -> dict[str, Any]:
