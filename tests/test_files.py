@@ -271,6 +271,13 @@ def test_number_text_by_hand():
     assert number_text(1e-7) == "1e-07"
 
 
+def test_number_text_of_the_largest_floats_reads_back_finite():
+    """Near float's top, 15 digits would round up to inf; every digit is kept instead."""
+    for value in (1.7976931348623157e308, -1.7976931348623151e308):
+        assert float(number_text(value)) == value
+    assert number_text(1.7976931348623e308) == "1.7976931348623e+308"
+
+
 # spreadsheet_safe and spreadsheet_text
 
 

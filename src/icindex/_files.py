@@ -244,6 +244,8 @@ def number_text(value: float) -> str:
     ('21', '33.3333333333333', '0')
     """
     text = f"{value:.{CSV_DIGITS}g}"
+    if math.isinf(float(text)) and math.isfinite(value):
+        return repr(value)  # 15 digits round up past the largest float: keep every digit
     return "0" if text == "-0" else text
 
 
