@@ -341,3 +341,65 @@ def score_results(draw: st.DrawFn, csv_facts: bool = False) -> Any:
         facts=tuple(draw(st.lists(facts, min_size=n, max_size=n))) if optional else None,
         evidence=tuple(draw(st.lists(evidence, min_size=n, max_size=n))) if optional else None,
     )
+# Fuzzing untrusted files (tests/test_fuzz_*.py): valid files' bytes, mutated.
+
+#: Byte strings that have broken file readers elsewhere: encodings, control characters,
+#: quoting, nesting, numbers at and past float's range, spreadsheet formulas, TOML of every type.
+NASTY_TOKENS = (
+    b"\x00", b"\xef\xbb\xbf", b"\xe9", b"\xff\xfe", b"\xed\xa0\x80", b"\x80", b"\x1b[2J",
+    b"\r", b"\n", b"\r\n", b"\t", b'"', b"'", b"\\", b",", b"|", b"=", b"#",
+    b"[", b"]", b"{", b"}", b"[[", b"]]", b"[" * 40 + b"]" * 40, b"{a={b={c={d={e={}}}}}}",
+    b"1e400", b"-1e400", b"1e-400", b"-0", b"9" * 400, b"9" * 5000, b"nan", b"inf", b"-inf",
+    b"0x10", b"1_000", b"3,5", b"\xd9\xa3", b"NA", b"NaN", b"unknown", b"none", b"yes", b"no",
+    b"true", b"false", b"1979-05-27", b"07:32:00", b'"x"', b"[1, [2]]", b"{x = 1}", b"[]",
+    b"=1+1", b"@x", b"-y", b"'z", b"+1", "안산시 (Ansan)".encode(), b"\xe2\x80\xae", b"x" * 2000,
+)  # fmt: skip
+
+
+@st.composite
+def mutated(draw: st.DrawFn, base: bytes, tokens: tuple[bytes, ...] = NASTY_TOKENS) -> bytes:
+    """``base`` after one to four random edits: a byte-level and line-level mutator.
+
+    Edits: insert a token anywhere, replace a line's value (after ``=`` or a comma) with a
+    token, drop, duplicate or swap lines, truncate, or replace a span with random bytes. So a
+    valid file becomes one with duplicate or missing keys, values of the wrong type,
+    control characters, a BOM, latin-1 bytes, huge numbers, formulas or deep nesting.
+    """
+    data = base
+    for _ in range(draw(st.integers(1, 4))):
+        lines = data.split(b"\n")
+        edit = draw(st.sampled_from(["insert", "value", "drop", "dup", "swap", "cut", "bytes"]))
+        at = draw(st.integers(0, max(len(lines) - 1, 0)))
+        if edit == "insert":
+            spot = draw(st.integers(0, len(data)))
+            data = data[:spot] + draw(st.sampled_from(tokens)) + data[spot:]
+            continue
+        if edit == "value":
+            line = lines[at]
+            cut = max(line.find(b"="), line.rfind(b","))
+            lines[at] = line[: cut + 1] + b" " + draw(st.sampled_from(tokens))
+        elif edit == "drop" and lines:
+            del lines[at]
+        elif edit == "dup":
+            lines.insert(at, lines[at])
+        elif edit == "swap":
+            other = draw(st.integers(0, len(lines) - 1))
+            lines[at], lines[other] = lines[other], lines[at]
+        elif edit == "cut":
+            data = data[: draw(st.integers(0, len(data)))]
+            continue
+        else:
+            spot = draw(st.integers(0, len(data)))
+            data = data[:spot] + draw(st.binary(min_size=1, max_size=8)) + data[spot + 8 :]
+            continue
+        data = b"\n".join(lines)
+    return data
+
+
+#: Text cells a spreadsheet would run or trim, and scripts a reader must keep as they are.
+awkward_text = st.one_of(
+    st.sampled_from(
+        ["=1+1", "@x", "-y", "'z", "+1", "\tx", "'=a", "''", "안산시", "Ansan (안산시)"]
+    ),
+    st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=12),
+)

@@ -135,6 +135,8 @@ def read_toml(path: Path, error: type[IcindexError]) -> dict[str, Any]:
         raise error(f"{path}: not valid TOML: {problem}") from None
     except RecursionError:
         raise error(f"{path}: nested deeper than {MAX_TOML_DEPTH} arrays or tables") from None
+    except ValueError as problem:  # tomllib's int() of a number over 4300 digits
+        raise error(f"{path}: not valid TOML: {problem}") from None
     if _depth(raw) > MAX_TOML_DEPTH:
         raise error(f"{path}: nested deeper than {MAX_TOML_DEPTH} arrays or tables")
     return raw
@@ -243,6 +245,8 @@ def number_text(value: float) -> str:
     ('21', '33.3333333333333', '0')
     """
     text = f"{value:.{CSV_DIGITS}g}"
+    if math.isinf(float(text)) and math.isfinite(value):
+        return repr(value)  # 15 digits round up past the largest float: keep every digit
     return "0" if text == "-0" else text
 
 
