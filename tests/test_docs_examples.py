@@ -72,23 +72,10 @@ def blocks_of(page: str) -> list[Block]:
 BLOCKS = [block for page in PAGES for block in blocks_of(page)]
 
 #: Blocks that fail today in pages other branches own: strict xfail, the reason says why.
-EXPECTED_FAILURES: dict[str, str] = {
-    "README.md:128-bash": "README.md, block at line 128: 'icindex score big.csv --chunk-rows "
-    "10000 --out scores.csv' exits 1 (--chunk-rows needs --format csv, jsonl or parquet; "
-    "--out scores.csv does not choose csv)",
-    "docs/responses.md:29-toml": "docs/responses.md, block at line 29: the example city answers "
-    "education_childcare_fees = 'yes', which is not an accepted answer (no, partly, fully)",
-    "docs/scoring.md:119-python": "docs/scoring.md, block at line 119: a sketch (icindex, icc, "
-    "batches and new_weights are not defined): NameError; needs a not-run marker or a setup",
-}
+EXPECTED_FAILURES: dict[str, str] = {}
 #: Blocks that cannot run by design but have no ``<!-- not run: -->`` marker yet (their pages
 #: are owned elsewhere): skipped here; the marker lines are in the report to the lead.
-MARKER_NEEDED: dict[str, str] = {
-    "docs/scale.md:39-bash": "writes 10^7 synthetic cities (7.7 GiB)",
-    "docs/scale.md:45-python": "writes 10^7 synthetic cities (7.7 GiB)",
-    "docs/scale.md:151-python": "needs a Dask cluster at tcp://scheduler-host:8786",
-    "docs/scale.md:168-bash": "needs cities.csv of the 10^7 cities and a Dask scheduler",
-}
+MARKER_NEEDED: dict[str, str] = {}
 
 SMALL_DEFINITION = """\
 schema_version = 1
@@ -193,7 +180,10 @@ def _run_command(line: str, capsys: pytest.CaptureFixture[str]) -> None:
         target = words[words.index(">") + 1]
         words = words[: words.index(">")]
     capsys.readouterr()
-    status = main(words[1:])
+    try:
+        status = main(words[1:])
+    except SystemExit as exited:  # argparse's own actions (--version, --help) exit
+        status = exited.code if isinstance(exited.code, int) else 1
     out, err = capsys.readouterr()
     assert status == 0, f"{line!r} exited {status}: {err.strip()}"
     if target is not None:

@@ -337,11 +337,6 @@ def test_a_deep_chain_is_read_from_imeta(tmp_path, depth):
     assert scores.column(f"n{depth}").tolist() == [0.0, 50.0, 100.0]
 
 
-@pytest.mark.xfail(
-    raises=RecursionError,
-    strict=True,
-    reason="coinr_write._levels recurses once per level (owned by the writers; fix reported)",
-)
 def test_a_deep_chain_goes_to_coinr_and_back(tmp_path):
     """A 10,000-node chain written to iData/iMeta reads back with the same nodes, items and
     scores (0, 50, 100 as in the small project)."""

@@ -12,6 +12,7 @@ from pathlib import Path
 from .._errors import DefinitionError
 from .._files import atomic_write, number_text, spreadsheet_safe
 from .._model.definition import Definition, Fact
+from .._model.tree import heights
 from .cells import csv_line
 from .coinr_tables import META_COLUMNS
 from .dataset import Dataset
@@ -20,25 +21,22 @@ __all__ = ["write_coinr"]
 
 
 def _levels(definition: Definition) -> dict[str, int]:
-    """COINr's Level of each entry: indicators 1, a node one above its children (all alike)."""
-    levels: dict[str, int] = {item.id: 1 for item in definition.items}
+    """COINr's Level of each entry: indicators 1, a node one above its children (all alike).
+
+    Computed from :func:`heights` (explicit stacks), so a tree of any depth works.
+    """
+    height = heights(definition)
     problems = []
-
-    def level(node_id: str) -> int:
-        if node_id not in levels:
-            below = {level(child.id) for child in definition.children(node_id)}
-            if len(below) > 1:
-                problems.append(
-                    f"{definition.source}: node {node_id!r}: COINr needs all children of an "
-                    f"aggregate on one level (found children at levels {sorted(below)})"
-                )
-            levels[node_id] = max(below) + 1
-        return levels[node_id]
-
-    level(definition.root)
+    for node in definition.nodes:
+        below = sorted({height[child.id] + 1 for child in definition.children(node.id)})
+        if len(below) > 1:
+            problems.append(
+                f"{definition.source}: node {node.id!r}: COINr needs all children of an "
+                f"aggregate on one level (found children at levels {below})"
+            )
     if problems:
         raise DefinitionError(problems)
-    return levels
+    return {entry_id: entry_height + 1 for entry_id, entry_height in height.items()}
 
 
 def _check_writable(definition: Definition) -> None:
