@@ -104,11 +104,6 @@ def test_random_bytes_as_either_table_are_refused(folder, data, as_meta):
 # Escapes: known ones fixed on other branches, new ones reported; the lead removes the marks.
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="new escape, coinr.py _read_data: an iData with a header and no rows raises numpy's "
-    "ValueError 'cannot reshape array of size 0'",
-)
 def test_idata_without_rows_is_read_or_refused_naming_it(tmp_path):
     """iData holding only its header row: no units, or a ResponseError naming it."""
     data = tmp_path / "iData.csv"
@@ -121,34 +116,25 @@ def test_idata_without_rows_is_read_or_refused_naming_it(tmp_path):
         assert dataset.values.shape[0] == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="new: coinr.py reads iData with csv.DictReader, which drops cells beyond the header "
-    "without a word (a row with more cells than the header is accepted)",
-)
 def test_idata_row_with_more_cells_than_the_header_is_refused(tmp_path):
     """A row with an extra cell is a ResponseError naming its row, not silently cut."""
     data = tmp_path / "iData.csv"
     lines = (ASEM / "asem_idata.csv").read_bytes().splitlines()
     data.write_bytes(b"\n".join([lines[0], lines[1] + b",99", *lines[2:]]) + b"\n")
-    with pytest.raises(icindex.ResponseError, match="row 2"):
+    with pytest.raises(icindex.ResponseError, match=r"iData\.csv: line 2: has 61 cells"):
         icindex.read_coinr(data, ASEM / "asem_imeta.csv")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="new: a row with fewer cells than the header is read with the missing cells as NA",
-)
 def test_idata_row_with_fewer_cells_than_the_header_is_refused(tmp_path):
     """A row cut short is a ResponseError naming its row, not read as missing values."""
     data = tmp_path / "iData.csv"
     lines = (ASEM / "asem_idata.csv").read_bytes().splitlines()
     data.write_bytes(b"\n".join([*lines, b'"Nowhere","NWH"']) + b"\n")
-    with pytest.raises(icindex.ResponseError, match="NWH"):
+    last = f"line {len(lines) + 1}: has 2 cells"
+    with pytest.raises(icindex.ResponseError, match=rf"iData\.csv: {last}"):
         icindex.read_coinr(data, ASEM / "asem_imeta.csv")
 
 
-@pytest.mark.xfail(strict=True, reason="fixed on branch h-defs: duplicate columns in COINr tables")
 @pytest.mark.parametrize("table", ["iData", "iMeta"])
 def test_duplicate_column_is_refused_naming_it(tmp_path, table):
     """A column named twice (the last would silently win) is an error naming the column."""

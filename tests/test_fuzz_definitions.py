@@ -12,6 +12,7 @@ import re
 import shutil
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -79,11 +80,6 @@ INCLUDE_VALUES = st.one_of(
 )  # fmt: skip
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="new escape (see test_include_name_with_nul_is_refused_naming_the_file): ValueError "
-    "'embedded null byte' at loader.py:41",
-)
 @fuzz_settings(40)
 @given(INCLUDE_VALUES)
 def test_any_include_list_loads_or_is_refused_naming_the_folder(folders, include):
@@ -107,7 +103,6 @@ def test_random_bytes_as_index_toml_are_refused_naming_the_file(folders, data):
 # Known escapes, fixed on other branches: keep the test, the lead removes the mark on merge.
 
 
-@pytest.mark.xfail(strict=True, reason="fixed on branch h-defs: TOML RecursionError")
 def test_deeply_nested_definition_is_refused_naming_the_file(tmp_path):
     """10,000 nested brackets in index.toml give a DefinitionError naming it."""
     (tmp_path / "index.toml").write_bytes(b"schema_version = 1\nx = " + b"[" * 10_000)
@@ -115,15 +110,16 @@ def test_deeply_nested_definition_is_refused_naming_the_file(tmp_path):
         icindex.load_definition(tmp_path)
 
 
-@pytest.mark.xfail(strict=True, reason="fixed on branch h-defs: BOM in TOML (Notepad)")
 def test_definition_with_byte_order_marks_loads(tmp_path):
     """Definition files saved with a UTF-8 byte-order mark load as without it."""
     for path in (DATA / "tiny").glob("*.toml"):
         (tmp_path / path.name).write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
-    assert icindex.load_definition(tmp_path) == icindex.load_definition(DATA / "tiny")
+    loaded = icindex.load_definition(tmp_path)
+    assert loaded.source == str(tmp_path / "index.toml")
+    plain = icindex.load_definition(DATA / "tiny")
+    assert attrs.evolve(loaded, source=plain.source) == plain
 
 
-@pytest.mark.xfail(strict=True, reason="fixed on branch h-defs: include containment")
 @pytest.mark.parametrize("include", ["../outside.toml", "/ABS/outside.toml"])
 def test_include_outside_the_folder_is_refused(tmp_path, include):
     """An include naming a file outside the definition's folder is a DefinitionError."""
@@ -137,11 +133,6 @@ def test_include_outside_the_folder_is_refused(tmp_path, include):
         icindex.load_definition(folder)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="new escape, loader.py _parse_file: an include holding NUL raises ValueError "
-    "'embedded null byte' from open() (fixed on branch h-defs if containment checks names)",
-)
 def test_include_name_with_nul_is_refused_naming_the_file(tmp_path):
     """An include name holding a NUL character is a DefinitionError naming index.toml."""
     folder = Path(shutil.copytree(DATA / "tiny", tmp_path / "tiny"))
@@ -151,7 +142,6 @@ def test_include_name_with_nul_is_refused_naming_the_file(tmp_path):
         icindex.load_definition(folder)
 
 
-@pytest.mark.xfail(strict=True, reason="new escape: tomllib ValueError on over 4300 digits")
 def test_integer_over_python_digit_limit_in_a_definition_is_refused(tmp_path):
     """A 5,000-digit weight is a DefinitionError naming the file, not tomllib's ValueError."""
     folder = Path(shutil.copytree(DATA / "tiny", tmp_path / "tiny"))
@@ -161,11 +151,6 @@ def test_integer_over_python_digit_limit_in_a_definition_is_refused(tmp_path):
         icindex.load_definition(folder)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="new escape (long fuzz run), schema.py:119 _finite: math.isfinite(huge int) raises "
-    "OverflowError",
-)
 def test_integer_past_float_range_in_a_definition_is_refused(tmp_path):
     """A 400-digit weight (past float's range) is a DefinitionError naming the file and key."""
     folder = Path(shutil.copytree(DATA / "tiny", tmp_path / "tiny"))

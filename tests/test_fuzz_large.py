@@ -83,7 +83,6 @@ def test_50mb_csv_read_whole_stays_within_twice_its_size(big):
 
 
 @pytest.mark.large
-@pytest.mark.xfail(strict=True, reason="fixed on branch h-answers: read_toml's 32 MiB cap")
 def test_50mb_toml_city_is_refused_by_size_in_bounded_memory(big):
     """A 50 MB TOML city is refused as larger than 32 MiB, reading at most 32 MiB of it."""
     error, peak = peak_of(lambda: icindex.read_responses(big["toml"], TINY))
@@ -93,7 +92,6 @@ def test_50mb_toml_city_is_refused_by_size_in_bounded_memory(big):
 
 
 @pytest.mark.large
-@pytest.mark.xfail(strict=True, reason="fixed on branch h-defs: read_toml's 32 MiB cap")
 def test_50mb_index_toml_is_refused_by_size_in_bounded_memory(big):
     """A 50 MB index.toml is refused as larger than 32 MiB, reading at most 32 MiB of it."""
     error, peak = peak_of(lambda: icindex.load_definition(big["definition"]))
@@ -129,14 +127,11 @@ def _million_field(tmp_path: Path, loader: str) -> Callable[[], Any]:
 @pytest.mark.parametrize(
     "loader",
     [
-        pytest.param("read_responses", marks=pytest.mark.xfail(
-            strict=True, reason="fixed on branch h-answers: csv field limit")),
-        pytest.param("iter_encoded", marks=pytest.mark.xfail(
-            strict=True, reason="fixed on branch h-answers: csv field limit")),
+        pytest.param("read_responses"),
+        pytest.param("iter_encoded"),
         "iData",
         "iMeta",
-        pytest.param("load_sample", marks=pytest.mark.xfail(
-            strict=True, reason="new escape in sample_io.load_sample: csv.Error (writers)")),
+        pytest.param("load_sample"),
     ],
 )  # fmt: skip
 def test_million_character_field_is_refused_naming_the_file(tmp_path, loader):

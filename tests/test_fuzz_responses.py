@@ -131,7 +131,6 @@ def test_every_key_with_every_toml_type_is_read_or_refused(folder, key, value):
 # Known escapes, fixed on other branches: keep the test, the lead removes the mark on merge.
 
 
-@pytest.mark.xfail(strict=True, reason="fixed on branch h-answers: TOML RecursionError")
 def test_deeply_nested_toml_city_is_refused_naming_the_file(tmp_path):
     """10,000 nested brackets in a TOML city give a ResponseError, not a RecursionError."""
     path = _write(tmp_path, "deep.toml", _city("") + b"[answers]\nx = " + b"[" * 10_000)
@@ -139,7 +138,6 @@ def test_deeply_nested_toml_city_is_refused_naming_the_file(tmp_path):
         icindex.read_responses(path, TINY)
 
 
-@pytest.mark.xfail(strict=True, reason="fixed on branch h-answers: BOM in TOML (Notepad)")
 def test_toml_city_with_a_byte_order_mark_reads(tmp_path):
     """A UTF-8 byte-order mark before a TOML city (as Windows Notepad saves it) is skipped."""
     path = _write(
@@ -149,7 +147,6 @@ def test_toml_city_with_a_byte_order_mark_reads(tmp_path):
     assert city.id == "golden"
 
 
-@pytest.mark.xfail(strict=True, reason="fixed on branch h-answers: csv field limit")
 @pytest.mark.parametrize("reader", ["read_responses", "iter_encoded"])
 def test_csv_field_over_the_limit_is_refused_naming_file_and_line(tmp_path, reader):
     """A 200,000-character cell gives a ResponseError naming file and line 2, not csv.Error."""
@@ -160,11 +157,6 @@ def test_csv_field_over_the_limit_is_refused_naming_file_and_line(tmp_path, read
         )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="new escape, answers.py _parse_number: math.isfinite(huge int) raises OverflowError "
-    "(fixed on branch h-answers if it moves to _files.parse_number)",
-)
 def test_huge_integer_answer_is_refused_naming_the_item(tmp_path):
     """A 400-digit integer as a numeric answer is a ResponseError naming the item."""
     path = _write(tmp_path, "huge.toml", _city("") + b"[answers]\nwelcome_share = " + b"9" * 400)
@@ -172,11 +164,6 @@ def test_huge_integer_answer_is_refused_naming_the_item(tmp_path):
         icindex.read_responses(path, TINY)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="new escape: tomllib raises ValueError (not TOMLDecodeError) for integers over "
-    "4300 digits; fixed when responses.py reads with _files.read_toml (fixed there on h-fuzz)",
-)
 def test_integer_over_python_digit_limit_is_refused_naming_the_file(tmp_path):
     """A 5,000-digit integer in a TOML city is a ResponseError naming the file."""
     path = _write(tmp_path, "digits.toml", _city("") + b"[facts]\npopulation = " + b"9" * 5000)
@@ -184,7 +171,6 @@ def test_integer_over_python_digit_limit_is_refused_naming_the_file(tmp_path):
         icindex.read_responses(path, TINY)
 
 
-@pytest.mark.xfail(strict=True, reason="fixed on branch h-answers: one number grammar")
 @pytest.mark.parametrize("text", ["1_0", "٣"])
 def test_csv_number_outside_the_grammar_is_refused(tmp_path, text):
     """A numeric answer with digit separators or non-ASCII digits is refused (``inf``, ``nan``

@@ -55,11 +55,6 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("fuzz samples")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="new escapes in sample_io.load_sample (owner: writers): see "
-    "test_known_sample_escape_is_refused_naming_the_file",
-)
 @fuzz_settings(60)
 @given(st.sampled_from(SEEDS).flatmap(lambda s: st.tuples(st.just(s[0]), mutated(s[1]))))
 def test_mutated_sample_loads_or_is_refused_naming_the_file(folder, suffix_and_data):
@@ -87,7 +82,6 @@ SAMPLE_ESCAPES = {
 }
 
 
-@pytest.mark.xfail(strict=True, reason="new escapes in sample_io.load_sample (owner: writers)")
 @pytest.mark.parametrize("case", SAMPLE_ESCAPES, ids=list(SAMPLE_ESCAPES))
 def test_known_sample_escape_is_refused_naming_the_file(tmp_path, case):
     """Each input that escaped load_sample gives a ResponseError naming the file."""

@@ -1,4 +1,4 @@
-"""write_coinr: COINr's iData and iMeta with safe text, 15-digit numbers, written atomically."""
+"""write_coinr: COINr's iData and iMeta with safe text, exact numbers, written atomically."""
 
 from __future__ import annotations
 
@@ -39,20 +39,20 @@ def rows(path: Path) -> list[list[str]]:
         return list(csv.reader(handle))
 
 
-def test_idata_text_is_spreadsheet_safe_and_numbers_have_fifteen_digits(project, tmp_path):
-    """uName '=1+1' is written "'=1+1"; 0.1 + 0.2 is 0.3, 100/3 is 33.3333333333333, NaN NA."""
+def test_idata_text_is_spreadsheet_safe_and_numbers_are_exact(project, tmp_path):
+    """uName '=1+1' is written "'=1+1"; 0.1 + 0.2 and 100/3 with every digit, NaN as NA."""
     icindex.write_coinr(*project, tmp_path / "i.csv", tmp_path / "m.csv")
     header, first, second = rows(tmp_path / "i.csv")
     assert header == ["uName", "uCode", "a", "b"]
-    assert first == ["'=1+1", "U1", "0.3", "5"]
-    assert second == ["Unit two", "U2", "NA", "33.3333333333333"]
+    assert first == ["'=1+1", "U1", "0.30000000000000004", "5"]
+    assert second == ["Unit two", "U2", "NA", "33.333333333333336"]
 
 
-def test_written_tables_read_back_to_fifteen_digits(project, tmp_path):
-    """read_coinr of the written tables gives names as they were and numbers to 15 digits."""
+def test_written_tables_read_back_exactly(project, tmp_path):
+    """read_coinr of the written tables gives names and numbers as they were."""
     icindex.write_coinr(*project, tmp_path / "i.csv", tmp_path / "m.csv")
     _, again = icindex.read_coinr(tmp_path / "i.csv", tmp_path / "m.csv")
-    assert again.values[0, 0] == 0.3 and again.values[1, 1] == float("33.3333333333333")
+    assert again.values[0, 0] == 0.1 + 0.2 and again.values[1, 1] == 100 / 3
     assert again.unit_names[1] == "Unit two"
 
 

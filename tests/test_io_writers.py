@@ -1,4 +1,4 @@
-"""Writers of answers (wide CSV, long CSV, TOML): safe text, 15-digit numbers, atomic files."""
+"""Writers of answers (wide CSV, long CSV, TOML): safe text, exact numbers, atomic files."""
 
 from __future__ import annotations
 
@@ -32,13 +32,14 @@ def rows(path) -> list[list[str]]:
         return list(csv.reader(handle))
 
 
-def test_wide_csv_cells_are_spreadsheet_safe_and_numbers_have_fifteen_digits(tiny, tmp_path):
-    """Name and country starting like a formula get an apostrophe; 21.000000000000004 is 21."""
+def test_wide_csv_cells_are_spreadsheet_safe_and_numbers_are_exact(tiny, tmp_path):
+    """Name and country starting like a formula get an apostrophe; an answer of
+    21.000000000000004 is written as given (answers are inputs: every digit is kept)."""
     icindex.write_wide_csv(tmp_path / "a.csv", [city()], tiny)
     header, row = rows(tmp_path / "a.csv")
     cells = dict(zip(header, row, strict=True))
     assert (cells["name"], cells["country"], cells["round"]) == ("'" + FORMULA, "'+KR", "2024")
-    assert (cells["welcome_share"], cells["population"]) == ("21", "120000")
+    assert (cells["welcome_share"], cells["population"]) == ("21.000000000000004", "120000")
 
 
 def test_long_csv_cells_and_evidence_are_spreadsheet_safe(tmp_path):
@@ -47,7 +48,7 @@ def test_long_csv_cells_and_evidence_are_spreadsheet_safe(tmp_path):
     table = {row[1]: row for row in rows(tmp_path / "a.csv")[1:]}
     assert table["name"][2] == "'" + FORMULA
     assert table["welcome_office"][3] == "'@SUM(A1)"
-    assert table["welcome_share"][2] == "21"
+    assert table["welcome_share"][2] == "21.000000000000004"
 
 
 @pytest.mark.parametrize("name", ["a\x01b", "tab\there", "del\x7f", 'quote " and \\ back', "a\nb"])
@@ -96,12 +97,13 @@ def test_a_writer_failing_midway_leaves_the_old_file_and_no_temporary(tiny, tmp_
 
 
 def test_cells_follow_the_value_type():
-    """Checklists join ticks, booleans are true/false, ints in full, floats to 15 digits."""
+    """Checklists join ticks, booleans are true/false, ints in full, floats exactly (shortest
+    text that reads back as the same float: 100/3 = 33.333333333333336 to 17 digits)."""
     assert [writers._cell(v) for v in (("a", "b"), (), True, 10**17, 100 / 3, "-x")] == [
         "a|b",
         "none",
         "true",
         "100000000000000000",
-        "33.3333333333333",
+        "33.333333333333336",
         "'-x",
     ]

@@ -148,7 +148,6 @@ def test_formula_like_and_korean_names_survive_every_writer(tmp_path, writer, ti
     _same(icindex.read_responses(tmp_path, tiny), cities)
 
 
-@pytest.mark.xfail(strict=True, reason="fixed on branch h-writers: formula injection")
 @pytest.mark.parametrize("writer", ["wide", "long"])
 def test_csv_writers_neutralise_formula_like_cells(tmp_path, writer, tiny):
     """In the file, a cell that would start a formula starts with an apostrophe."""
@@ -162,11 +161,6 @@ def test_csv_writers_neutralise_formula_like_cells(tmp_path, writer, tiny):
     assert all(f",'{name}," in text or f',"\'{name}"' in text for name in FORMULAS[:3])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="new (writers.py _toml_value): control characters other than newline are written "
-    "raw into TOML strings, which TOML forbids, so the city cannot be read back",
-)
 @pytest.mark.parametrize("name", ["a\rb", "a\x00b", "a\x1b[2Jb", "a\x7fb", "a\tb\x08"])
 def test_toml_writer_escapes_control_characters(tmp_path, tiny, name):
     """A name holding a control character reads back from TOML as written."""
@@ -216,11 +210,6 @@ def test_composite_survives_coinr_tables(drawn):
 # Results through CSV and JSON: read_scores is being added on branch h-writers.
 
 
-@pytest.mark.xfail(
-    not hasattr(icindex, "read_scores"),
-    strict=True,
-    reason="read_scores is being added on branch h-writers",
-)
 @pytest.mark.parametrize("suffix", [".csv", ".json"])
 def test_scores_survive_csv_and_json(tmp_path, tiny, suffix):
     """Scores written as CSV or JSON and read with read_scores have the same ids and numbers."""

@@ -14,7 +14,9 @@ file or the old one. The rules, documented in docs/files.md:
   optional sign, a dot as decimal separator, an optional exponent; nothing else.
 - **Text cells written to CSV** that a spreadsheet would run as a formula are prefixed with an
   apostrophe (:func:`spreadsheet_safe`); readers undo exactly that (:func:`spreadsheet_text`).
-- **Numbers written to CSV** carry :data:`CSV_DIGITS` significant digits (:func:`number_text`).
+- **Numbers written to CSV** carry :data:`CSV_DIGITS` significant digits (:func:`number_text`)
+  when they are computed scores; what a person gave (answers, facts, indicator values) is
+  written exactly (:func:`exact_text`).
 - **Output files** are written to a temporary file beside them and renamed into place
   (:func:`atomic_write`).
 """
@@ -44,6 +46,7 @@ __all__ = [
     "MAX_TOML_DEPTH",
     "atomic_write",
     "csv_records",
+    "exact_text",
     "not_utf8",
     "number_text",
     "parse_number",
@@ -248,6 +251,21 @@ def number_text(value: float) -> str:
     if math.isinf(float(text)) and math.isfinite(value):
         return repr(value)  # 15 digits round up past the largest float: keep every digit
     return "0" if text == "-0" else text
+
+
+def exact_text(value: float) -> str:
+    """``value`` as the shortest text that reads back as exactly the same float.
+
+    For what a person gave (answers, facts, indicator values), which must come back from a
+    file unchanged; computed results are written with :func:`number_text` instead.
+
+    Examples
+    --------
+    >>> exact_text(1000000000000001.0), exact_text(12.0), exact_text(0.1 + 0.2)
+    ('1000000000000001', '12', '0.30000000000000004')
+    """
+    text = repr(float(value))
+    return text.removesuffix(".0") if text != "-0.0" else "0"
 
 
 def spreadsheet_safe(text: str) -> str:

@@ -245,6 +245,8 @@ def _read_data(path: Path, definition: Definition, types: dict[str, str]) -> Dat
         problems.append(f"{path}: column 'Time': one time point per file (got {sorted(times)})")
     if problems:
         raise ResponseError("\n".join(problems))
+    if not rows:
+        raise ResponseError(f"{path}: no units: a header and no rows (expected one row a unit)")
     indicators = [item.id for item in definition.items]
     position = {column: c for c, column in enumerate(numeric)}
     facts = [c for c in numeric if c not in indicators]

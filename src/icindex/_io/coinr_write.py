@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .._errors import DefinitionError
-from .._files import atomic_write, number_text, spreadsheet_safe
+from .._files import atomic_write, exact_text, spreadsheet_safe
 from .._model.definition import Definition, Fact
 from .._model.tree import heights
 from .cells import csv_line
@@ -74,10 +74,10 @@ def write_coinr(
     """Write a definition and its dataset as COINr's ``iData`` and ``iMeta`` tables (CSV).
 
     The reverse of :func:`read_coinr`: reading the files back gives the same definition and
-    dataset (up to ``source``; numbers to 15 significant digits). Numbers are written with
-    :func:`~icindex._files.number_text` (``21``, not ``21.000000000000004``), missing values as
-    ``NA``; a text cell a spreadsheet would run as a formula starts with an apostrophe. Each
-    file is written whole or not at all.
+    dataset (up to ``source``), numbers exactly. Numbers are written with
+    :func:`~icindex._files.exact_text` (the shortest text that reads back as the same float),
+    missing values as ``NA``; a text cell a spreadsheet would run as a formula starts with an
+    apostrophe. Each file is written whole or not at all.
 
     Raises
     ------
@@ -155,9 +155,9 @@ def _write(path: Path, header: list[str], rows: Sequence[Sequence[object]]) -> N
 
 
 def _text(value: object) -> str:
-    """A cell of COINr's tables: ``NA`` for nothing, a number to 15 digits, safe text."""
+    """A cell of COINr's tables: ``NA`` for nothing, a number exactly, safe text."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "NA"
     if isinstance(value, float | int) and not isinstance(value, bool):
-        return number_text(float(value))
+        return exact_text(float(value))
     return spreadsheet_safe(str(value))

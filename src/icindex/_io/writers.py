@@ -1,10 +1,9 @@
 """Write cities' answers as TOML (one file a city), wide CSV or long CSV.
 
-Reading any of them back with :func:`icindex.read_responses` gives the same cities (numbers
-in CSV to 15 significant digits). Files are written whole or not at all
-(:func:`~icindex._files.atomic_write`). CSV cells follow :mod:`icindex._files`: numbers as
-:func:`~icindex._files.number_text`, text a spreadsheet would run as a formula after an
-apostrophe (:func:`~icindex._files.spreadsheet_safe`).
+Reading any of them back with :func:`icindex.read_responses` gives the same cities, numbers
+exactly. Files are written whole or not at all (:func:`~icindex._files.atomic_write`). CSV
+cells follow :mod:`icindex._files`: numbers as :func:`~icindex._files.exact_text`, text a
+spreadsheet would run as a formula after an apostrophe (:func:`~icindex._files.spreadsheet_safe`).
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .._files import atomic_write, number_text, spreadsheet_safe
+from .._files import atomic_write, exact_text, spreadsheet_safe
 from .._model.definition import Definition
 from .responses import CHECKLIST_SEPARATOR, LONG_HEADER, META_COLUMNS, CityResponse
 
@@ -32,7 +31,7 @@ def _checklist_cell(ticked: tuple[str, ...]) -> str:
 _CELLS: dict[type, Callable[[Any], str]] = {
     tuple: _checklist_cell,
     bool: lambda flag: "true" if flag else "false",
-    float: number_text,
+    float: exact_text,
     int: str,
     str: spreadsheet_safe,
     object: lambda value: spreadsheet_safe(str(value)),

@@ -53,6 +53,8 @@ def _include_problem(folder: Path, include: str, seen: dict[Path, str]) -> tuple
     """Where ``include`` leads (resolved) and what is wrong with it ("" when nothing is)."""
     if PurePath(include).is_absolute():
         return folder, "an absolute path"
+    if "\0" in include:
+        return folder, "a name holding a NUL character"
     try:
         target = (folder / include).resolve()
     except (OSError, RuntimeError):  # a symbolic link loop
@@ -61,8 +63,11 @@ def _include_problem(folder: Path, include: str, seen: dict[Path, str]) -> tuple
         return target, f"it leads outside {str(folder)!r}, to {str(target)!r}"
     if target in seen:
         return target, seen[target]
-    if target.exists() and not target.is_file():
-        return target, "not a regular file (a folder, device or pipe)"
+    try:
+        if target.exists() and not target.is_file():
+            return target, "not a regular file (a folder, device or pipe)"
+    except OSError as error:  # a name too long for the file system, ...
+        return target, f"it cannot be opened: {error.strerror}"
     return target, ""
 
 

@@ -122,7 +122,8 @@ def _is_number(value: object) -> bool:
 
 
 def _finite(value: Any) -> bool:
-    return _is_number(value) and math.isfinite(value)
+    # an int past float's range (TOML integers have no size limit) is not a usable number
+    return _is_number(value) and abs(value) < 2**1024 and math.isfinite(value)
 
 
 def _check_number(value: Any, least: float | None) -> tuple[Any, str | None]:
