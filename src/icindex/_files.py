@@ -249,7 +249,7 @@ def number_text(value: float) -> str:
     """
     text = f"{value:.{CSV_DIGITS}g}"
     if math.isinf(float(text)) and math.isfinite(value):
-        return repr(value)  # 15 digits round up past the largest float: keep every digit
+        return repr(float(value))  # 15 digits would round past the largest float: all digits
     return "0" if text == "-0" else text
 
 

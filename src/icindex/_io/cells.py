@@ -134,12 +134,19 @@ def number_cells(
     if values.dtype.kind == "f":
         text = np.char.mod(f"%.{CSV_DIGITS}g", values).astype("S")
         text[text == b"-0"] = b"0"
+        huge = np.abs(values) > _LARGEST_15  # 15 digits would round past the largest float
+        if huge.any():
+            wide = text.astype(f"S{max(text.itemsize, 24)}")
+            wide[huge] = [repr(float(x)).encode() for x in values[huge]]  # as number_text
+            text = wide
     else:
         text = np.ascontiguousarray(values).astype("S")
     cells = text.view(np.uint8).reshape(len(text), -1)
     return _trimmed(np.where(known[:, None], cells, np.uint8(0)))
 
 
+_LARGEST_15 = 1.797693134862315e308
+"""The largest float whose 15-digit text reads back as a finite number."""
 _FORMULA_BYTES = np.array(sorted(ord(char) for char in FORMULA_STARTS), dtype=np.uint8)
 _QUOTE, _APOSTROPHE = ord('"'), ord("'")
 
