@@ -49,6 +49,10 @@ def write_wide_csv(
 ) -> None:
     """Write cities as a wide CSV (one row a city); unknown answers are empty cells.
 
+    The wide layout has one cell per answer and no place for evidence: the cities' evidence is
+    not written. To keep it, write a long CSV (:func:`write_long_csv`, an evidence column) or
+    TOML files (:func:`write_city_toml`).
+
     Raises
     ------
     OutputError
