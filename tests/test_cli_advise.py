@@ -12,6 +12,7 @@ import pytest
 
 import icindex
 from icindex._cli import advise as advise_cli
+from icindex._cli.arguments import chosen_format
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "cities"
 ANSAN = str(EXAMPLES / "ansan.toml")
@@ -21,7 +22,9 @@ def run(argv: list[str]) -> int:
     """Parse ``icindex advise ARGV`` as the main parser will, then run it."""
     parser = argparse.ArgumentParser(prog="icindex")
     advise_cli.add_parser(parser.add_subparsers(dest="command", required=True))
-    return advise_cli.run(parser.parse_args(["advise", *argv]))
+    args = parser.parse_args(["advise", *argv])
+    chosen_format(args)  # as main() does: --format from --out's suffix when not given
+    return advise_cli.run(args)
 
 
 @pytest.fixture

@@ -179,3 +179,28 @@ def test_error_messages_show_control_characters_as_escapes(tmp_path, capsys):
     assert main(["score", str(bad), "--index", TINY]) == 1
     err = capsys.readouterr().err
     assert "\x1b" not in err and "x\\x1b[2Jy.csv" in err
+
+
+ANSAN = str(REPO / "examples" / "cities" / "ansan.toml")
+
+
+@pytest.mark.parametrize(
+    ("out", "first"),
+    [
+        ("scores.csv", "city_id,name,country,round,"),  # the CSV header
+        ("scores.json", "{"),
+        ("scores.txt", "score "),  # the table: header row starts with "score"
+    ],
+)
+def test_out_suffix_chooses_the_format(tmp_path, out, first):
+    """Without --format, --out scores.csv writes CSV (not a table into a .csv file)."""
+    path = tmp_path / out
+    assert main(["score", ANSAN, "--out", str(path)]) == 0
+    assert path.read_text(encoding="utf-8").startswith(first)
+
+
+def test_explicit_format_wins_over_the_suffix(tmp_path):
+    """--format table --out x.csv writes what was asked for."""
+    path = tmp_path / "x.csv"
+    assert main(["score", ANSAN, "--format", "table", "--out", str(path)]) == 0  # fmt: skip
+    assert path.read_text(encoding="utf-8").startswith("score ")

@@ -19,7 +19,7 @@ from .._io.responses import read_responses
 from .._model.loader import bundled_definitions, load_definition
 from .._report.advice import TABLE_COLUMNS, AdviceList, advise
 from .analysis import ANALYSIS_FORMATS, write_rows
-from .arguments import positive_int
+from .arguments import add_format, positive_int
 from .cities import peer_cities, pick_city
 from .output import emit, shown
 
@@ -69,8 +69,7 @@ def add_parser(commands: Any, inputs_help: str | None = None) -> None:
     )
     add("--target", metavar="ID", help="the node, group or variant to raise (default: the index)")
     add("--top", type=positive_int, metavar="K", help="keep the K best changes (default: all)")
-    add("--format", choices=ANALYSIS_FORMATS, default="table", help="output (default: table)")
-    add("--out", type=Path, metavar="FILE", help="write to FILE instead of stdout")
+    add_format(parser, ANALYSIS_FORMATS, "table")
 
 
 def _footer(advice: AdviceList) -> list[str]:

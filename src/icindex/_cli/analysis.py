@@ -36,7 +36,7 @@ from .._io.responses import read_responses
 from .._model.definition import NORMALISE_METHODS
 from .._model.loader import load_definition
 from . import composite, scale
-from .arguments import nonnegative_int, positive_float, positive_int, positive_ints
+from .arguments import add_format, nonnegative_int, positive_float, positive_int, positive_ints
 from .output import write_text
 
 __all__ = ["COMMANDS", "add_parsers", "check", "write_rows"]
@@ -127,8 +127,7 @@ def add_factors(parser: argparse.ArgumentParser) -> None:
     )
     add("--target", metavar="ID", help="the aggregate analysed (default: the index)")
     add("--seed", type=nonnegative_int, metavar="S", help="random seed (default: fresh entropy)")
-    add("--format", choices=ANALYSIS_FORMATS, default="csv", help="output (default: csv)")
-    add("--out", type=Path, metavar="FILE", help="write to FILE instead of stdout")
+    add_format(parser, ANALYSIS_FORMATS, "csv")
 
 
 def _missing(choices: tuple[str, ...]) -> MissingPolicy:

@@ -8,11 +8,14 @@ parse_number` and checks its range, so that a value a command cannot use is a us
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from .._files import parse_number
 
 __all__ = [
+    "add_format",
     "ascending_pair",
+    "chosen_format",
     "finite_float",
     "nonnegative_int",
     "positive_float",
@@ -139,3 +142,47 @@ def ascending_pair(text: str) -> tuple[float, float]:
     if not low < high:
         raise argparse.ArgumentTypeError(f"expected LO,HI with LO < HI (got {text!r})")
     return low, high
+
+
+#: File suffix -> the format it means, for ``--out FILE`` without ``--format``.
+SUFFIX_FORMATS = {
+    ".csv": "csv",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".parquet": "parquet",
+    ".toml": "toml",
+    ".txt": "table",
+}
+
+
+def add_format(parser: argparse.ArgumentParser, choices: tuple[str, ...], default: str) -> None:
+    """Add ``--format`` (one of ``choices``) and ``--out FILE``; without ``--format`` the
+    format is the one ``--out``'s suffix names (``scores.csv``: csv) when it is a choice, else
+    ``default`` (see :func:`chosen_format`)."""
+    by_suffix = ", ".join(f"{s} {f}" for s, f in SUFFIX_FORMATS.items() if f in choices)
+    parser.add_argument(
+        "--format",
+        choices=choices,
+        default=None,
+        help=f"output (default: from the --out suffix, {by_suffix}; else {default})",
+    )
+    parser.add_argument("--out", type=Path, metavar="FILE", help="write to FILE, not stdout")
+    parser.set_defaults(format_choices=choices, format_default=default)
+
+
+def chosen_format(args: argparse.Namespace) -> None:
+    """Settle ``args.format`` for a command made with :func:`add_format`: as given, else from
+    the suffix of ``args.out``, else the command's default.
+
+    Examples
+    --------
+    >>> args = argparse.Namespace(format=None, out=Path("scores.csv"),
+    ...                           format_choices=("table", "csv"), format_default="table")
+    >>> chosen_format(args); args.format
+    'csv'
+    """
+    if getattr(args, "format", "") is not None:
+        return
+    out = getattr(args, "out", None)
+    suffix = SUFFIX_FORMATS.get(out.suffix.lower()) if isinstance(out, Path) else None
+    args.format = suffix if suffix in args.format_choices else args.format_default

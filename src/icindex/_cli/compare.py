@@ -12,6 +12,7 @@ from .._report.compare import compare
 from .._report.sample import Sample
 from .._report.sample_io import save_sample
 from .analysis import write_rows
+from .arguments import add_format
 from .cities import with_sample
 from .output import shown, write_text
 
@@ -35,8 +36,7 @@ def add_parser(commands: Any) -> None:
         help=f"definition: {bundled} or a path (default: icc)")  # fmt: skip
     add("--missing", choices=("zero", "skip", "bounds"), default="zero",
         help="how unknown answers count (default: zero, as the ICC questionnaire)")  # fmt: skip
-    add("--format", choices=("csv", "json", "table"), default="table", help="default: table")
-    add("--out", type=Path, metavar="FILE", help="write to FILE instead of stdout")
+    add_format(run_, ("csv", "json", "table"), "table")
     add("--save-sample", type=Path, metavar="FILE", help="also save the scored sample (.csv/.json)")
 
 

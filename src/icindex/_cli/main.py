@@ -14,7 +14,6 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
-from pathlib import Path
 
 from .._engine.plan import MISSING_POLICIES
 from .._errors import IcindexError, UsageError
@@ -36,7 +35,7 @@ from . import (
     template,
     validate,
 )
-from .arguments import share
+from .arguments import add_format, chosen_format, share
 from .output import emit
 
 __all__ = ["main"]
@@ -115,8 +114,7 @@ def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentPars
     )
     _inputs(run, aggregate=True)
     formats = (*FORMATS, *stream.STREAM_ONLY_FORMATS)
-    run.add_argument("--format", choices=formats, default="table", help="output (default: table)")
-    run.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of stdout")
+    add_format(run, formats, "table")
     stream.add_options(run)
     scale.add_backend_options(run)
 
@@ -183,6 +181,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     parser, commands = _parsers()
     args = parser.parse_args(argv)
+    chosen_format(args)
     try:
         if args.command in _CHECKS:
             _CHECKS[args.command](args)

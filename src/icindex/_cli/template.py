@@ -17,13 +17,13 @@ import argparse
 import csv
 import io
 import json
-from pathlib import Path
 from typing import Any
 
 from .._files import spreadsheet_safe, visible
 from .._io.responses import META_COLUMNS
 from .._model.definition import Definition, Item
 from .._model.loader import load_definition
+from .arguments import add_format
 from .describe import answers_text, fact_kind
 from .output import emit
 
@@ -50,8 +50,7 @@ def add_parser(commands: Any, add_index: Any) -> None:
         "header with one example row. Fill in what you know and check it with icindex validate."
     )
     add_index(parser)
-    parser.add_argument("--format", choices=FORMATS, default="toml", help="default: toml")
-    parser.add_argument("--out", type=Path, metavar="FILE", help="write to FILE, not stdout")
+    add_format(parser, tuple(FORMATS), "toml")
 
 
 def _string(text: str) -> str:
