@@ -108,3 +108,18 @@ def test_a_missing_file_is_named(tiny, tmp_path):
     """A path that does not exist is a ResponseError, not a FileNotFoundError."""
     with pytest.raises(icindex.ResponseError, match=r"nowhere\.csv: file not found"):
         icindex.load_sample(tmp_path / "nowhere.csv", tiny)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("blank.csv", b"\n", r"line 1: no header"),  # found by the long fuzz run (IndexError)
+        ("huge.json", b"[" + b"9" * 5000 + b"]", r"not valid JSON"),  # ValueError: 4300 digits
+    ],
+)
+def test_blank_first_line_and_huge_json_integer_are_refused(tmp_path, icc, name, data, message):
+    """Two escapes of the long fuzz run: each a ResponseError naming the file."""
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(icindex.ResponseError, match=rf"{name}: {message}"):
+        icindex.load_sample(path, icc)

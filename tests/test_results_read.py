@@ -136,3 +136,11 @@ def test_missing_file_and_wrong_definition_are_named(icc, tiny, tmp_path):
     with pytest.raises(icindex.ResponseError, match="expected scores of definition 'tiny'"):
         read_scores(tmp_path / "s.json", tiny)
     assert math.isfinite(read_scores(tmp_path / "s.json").get("syn-001", "index"))
+
+
+def test_a_blank_first_line_is_refused_naming_the_file(tmp_path):
+    """An escape of the long fuzz run (IndexError on an empty header row)."""
+    path = tmp_path / "scores.csv"
+    path.write_bytes(b"\n")
+    with pytest.raises(icindex.ResponseError, match=r"scores\.csv: line 1: no header"):
+        icindex.read_scores(path)

@@ -129,6 +129,8 @@ def _csv_table(path: Path) -> tuple[list[str], _Rows]:
         records = list(csv_records(path, handle, ResponseError))
     if not records:
         raise ResponseError(f"{path}: empty file: expected a header row {list(_META)} ...")
+    if not records[0][1]:
+        raise ResponseError(f"{path}: line 1: no header: expected a header row {list(_META)} ...")
     (_, header), *rows = records
     header = [spreadsheet_text(column) for column in header]
     header[0] = header[0].removeprefix(_BOM)
@@ -152,7 +154,7 @@ def _json_table(path: Path) -> tuple[list[str], _Rows]:
         raise not_utf8(path, data, ResponseError) from None
     try:
         records = json.loads(text)
-    except json.JSONDecodeError as problem:
+    except ValueError as problem:  # JSONDecodeError, or an integer of over 4,300 digits
         raise ResponseError(f"{path}: not valid JSON: {problem}") from None
     except RecursionError:
         raise ResponseError(f"{path}: JSON nested too deeply for a saved sample") from None

@@ -73,6 +73,8 @@ def read_csv_table(path: Path) -> CsvTable:
         records = list(csv_records(path, handle, ResponseError))
     if not records:
         raise ResponseError(f"{path}: empty file: expected a header row (city_id, name, ...)")
+    if not records[0][1]:
+        raise ResponseError(f"{path}: line 1: no header: expected city_id, name, ...")
     (_, header), *rows = records
     header = [spreadsheet_text(column) for column in header]
     header[0] = header[0].removeprefix(_BOM)
