@@ -41,6 +41,7 @@ from ._errors import IcindexError, OutputError
 __all__ = [
     "CSV_DIGITS",
     "FORMULA_STARTS",
+    "LARGEST_15",
     "MAX_CSV_FIELD",
     "MAX_TOML_BYTES",
     "MAX_TOML_DEPTH",
@@ -65,6 +66,8 @@ MAX_CSV_FIELD = 131_072
 """The longest CSV field accepted, in characters (Python's csv module's own limit)."""
 CSV_DIGITS = 15
 """Significant digits of every number written to CSV (what a spreadsheet shows)."""
+LARGEST_15 = 1.797693134862315e308
+"""The largest float whose :data:`CSV_DIGITS`-digit text reads back as a finite number."""
 FORMULA_STARTS = frozenset("=+-@\t\r'")
 """First characters that make a text cell start with an apostrophe when written to CSV."""
 
@@ -247,9 +250,9 @@ def number_text(value: float) -> str:
     >>> number_text(21.000000000000004), number_text(100 / 3), number_text(-0.0)
     ('21', '33.3333333333333', '0')
     """
+    if LARGEST_15 < abs(value) < math.inf:  # 15 digits would round past the largest float
+        return repr(float(value))
     text = f"{value:.{CSV_DIGITS}g}"
-    if math.isinf(float(text)) and math.isfinite(value):
-        return repr(float(value))  # 15 digits would round past the largest float: all digits
     return "0" if text == "-0" else text
 
 

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from .._files import CSV_DIGITS, FORMULA_STARTS
+from .._files import CSV_DIGITS, FORMULA_STARTS, LARGEST_15
 
 __all__ = [
     "Cells",
@@ -134,7 +134,7 @@ def number_cells(
     if values.dtype.kind == "f":
         text = np.char.mod(f"%.{CSV_DIGITS}g", values).astype("S")
         text[text == b"-0"] = b"0"
-        huge = np.abs(values) > _LARGEST_15  # 15 digits would round past the largest float
+        huge = np.abs(values) > LARGEST_15  # 15 digits would round past the largest float
         if huge.any():
             wide = text.astype(f"S{max(text.itemsize, 24)}")
             wide[huge] = [repr(float(x)).encode() for x in values[huge]]  # as number_text
@@ -145,8 +145,6 @@ def number_cells(
     return _trimmed(np.where(known[:, None], cells, np.uint8(0)))
 
 
-_LARGEST_15 = 1.797693134862315e308
-"""The largest float whose 15-digit text reads back as a finite number."""
 _FORMULA_BYTES = np.array(sorted(ord(char) for char in FORMULA_STARTS), dtype=np.uint8)
 _QUOTE, _APOSTROPHE = ord('"'), ord("'")
 
