@@ -79,3 +79,15 @@ def test_failing_midway_leaves_the_old_file_and_no_temporary(project, tmp_path, 
         icindex.write_coinr(*project, tmp_path / "i.csv", tmp_path / "m.csv")
     assert (tmp_path / "m.csv").read_text(encoding="utf-8") == "older\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["idata.csv", "imeta.csv", "m.csv"]
+
+
+def test_an_indicator_value_range_is_refused_not_dropped(project, tmp_path):
+    """iMeta has no column for a value range: writing one would lose it, so it is refused."""
+    definition, dataset = project
+    ranged = attrs.evolve(
+        definition,
+        items=tuple(attrs.evolve(item, value_range=(0.0, 10.0)) for item in definition.items),
+    )
+    with pytest.raises(icindex.DefinitionError, match=r"has no value range \(value_range is \[0"):
+        icindex.write_coinr(ranged, dataset, tmp_path / "i.csv", tmp_path / "m.csv")
+    assert not (tmp_path / "i.csv").exists() and not (tmp_path / "m.csv").exists()

@@ -54,6 +54,12 @@ def _check_writable(definition: Definition) -> None:
         if item.normalise is not None
     ]
     problems += [
+        f"{definition.source}: item {item.id!r}: COINr's iMeta has no value range "
+        f"(value_range is {list(item.value_range)}; leave it out to write the project)"
+        for item in definition.items
+        if item.value_range is not None
+    ]
+    problems += [
         f"{definition.source}: node {node.id!r}: COINr's iMeta has no aggregation method "
         f"(method is {node.method!r}; pass it to Aggregate(f_ag=...))"
         for node in definition.nodes
