@@ -47,6 +47,7 @@ __all__ = [
     "MAX_TOML_DEPTH",
     "atomic_write",
     "csv_records",
+    "csv_table",
     "exact_text",
     "not_utf8",
     "number_text",
@@ -189,6 +190,25 @@ def csv_records(
             raise not_utf8(path, path.read_bytes().removeprefix(_BOM), error) from None
         yield line, row
         line = reader.line_num + 1
+
+
+def csv_table(
+    path: Path, error: type[IcindexError], expected: str
+) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header and the numbered rows of the CSV file ``path`` written by icindex.
+
+    A byte-order mark is skipped and the header's cells are read with
+    :func:`spreadsheet_text`. An empty file or a blank first line raises ``error`` naming
+    ``path`` and saying that the header should hold ``expected``.
+    """
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        records = list(csv_records(path, handle, error))
+    if not records:
+        raise error(f"{path}: empty file: expected a header row {expected}")
+    if not records[0][1]:
+        raise error(f"{path}: line 1: no header: expected a header row {expected}")
+    (_, header), *rows = records
+    return [spreadsheet_text(column) for column in header], rows
 
 
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")

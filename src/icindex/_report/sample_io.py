@@ -22,7 +22,7 @@ import numpy as np
 from .._errors import ResponseError
 from .._files import (
     atomic_write,
-    csv_records,
+    csv_table,
     not_utf8,
     number_text,
     parse_number,
@@ -125,15 +125,7 @@ _Rows = list[tuple[str, list[Any]]]
 
 
 def _csv_table(path: Path) -> tuple[list[str], _Rows]:
-    with path.open(newline="", encoding="utf-8") as handle:
-        records = list(csv_records(path, handle, ResponseError))
-    if not records:
-        raise ResponseError(f"{path}: empty file: expected a header row {list(_META)} ...")
-    if not records[0][1]:
-        raise ResponseError(f"{path}: line 1: no header: expected a header row {list(_META)} ...")
-    (_, header), *rows = records
-    header = [spreadsheet_text(column) for column in header]
-    header[0] = header[0].removeprefix(_BOM)
+    header, rows = csv_table(path, ResponseError, f"{list(_META)} ...")
     table: _Rows = []
     for line, row in rows:
         if len(row) != len(header):

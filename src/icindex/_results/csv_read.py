@@ -18,13 +18,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._errors import ResponseError
-from .._files import csv_records, parse_number, spreadsheet_text
+from .._files import csv_table, parse_number, spreadsheet_text
 from .csv_layout import FACT_PREFIX, ITEM_SUFFIX
 
 __all__ = ["CsvTable", "fact_value", "read_csv_table"]
 
 FloatArray = NDArray[np.float64]
-_BOM = "\ufeff"
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _SUFFIXES = (":lower", ":upper", ":coverage", ":imputed")
 
@@ -69,15 +68,7 @@ def fact_value(cell: str) -> bool | int | float | str:
 
 def read_csv_table(path: Path) -> CsvTable:
     """The table of the scores CSV at ``path``; ResponseError naming file and line if unreadable."""
-    with path.open(newline="", encoding="utf-8") as handle:
-        records = list(csv_records(path, handle, ResponseError))
-    if not records:
-        raise ResponseError(f"{path}: empty file: expected a header row (city_id, name, ...)")
-    if not records[0][1]:
-        raise ResponseError(f"{path}: line 1: no header: expected city_id, name, ...")
-    (_, header), *rows = records
-    header = [spreadsheet_text(column) for column in header]
-    header[0] = header[0].removeprefix(_BOM)
+    header, rows = csv_table(path, ResponseError, "(city_id, name, ...)")
     if header[1:2] != ["name"]:
         raise ResponseError(
             f"{path}: expected the icindex CSV layout: the city ids, then 'name' (got "
