@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from icindex._cli.demo import width
 from icindex._cli.main import main
+from icindex._files import terminal_width as width
 
 CELL = re.compile(r"(\d+)%\s+(\d+\.\d|n/a) \[(\d+\.\d)–(\d+\.\d)\]$")
 

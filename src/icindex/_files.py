@@ -56,6 +56,7 @@ __all__ = [
     "regular_file",
     "spreadsheet_safe",
     "spreadsheet_text",
+    "terminal_width",
     "visible",
 ]
 
@@ -331,6 +332,17 @@ def visible(text: str) -> str:
         char if char.isprintable() or unicodedata.category(char) == "Zs" else repr(char)[1:-1]
         for char in text
     )
+
+
+def terminal_width(text: str) -> int:
+    """Columns ``text`` takes on a terminal (East Asian wide characters take two).
+
+    Examples
+    --------
+    >>> terminal_width("Ansan"), terminal_width("안산")
+    (5, 4)
+    """
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
 @contextlib.contextmanager

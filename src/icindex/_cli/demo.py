@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import argparse
 import math
-import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
 from .._engine.score import score
-from .._files import visible
+from .._files import terminal_width, visible
 from .._io.responses import CityResponse, read_responses
 from .._io.synthetic import synthetic_sample
 from .._model.definition import Definition
@@ -24,7 +23,7 @@ from .._report.compare import compare as compare_city
 from .._report.sample import Sample
 from .._results.scores import Scores
 
-__all__ = ["add_parser", "run", "width"]
+__all__ = ["add_parser", "run"]
 
 _HEADER = "Index of each city: coverage, then score [lowest–highest]"
 _LEGEND = (
@@ -46,19 +45,8 @@ def add_parser(commands: Any, add_missing: Any) -> None:
     add_missing(demo)
 
 
-def width(text: str) -> int:
-    """Columns ``text`` takes on a terminal (East Asian wide characters take two).
-
-    Examples
-    --------
-    >>> width("Ansan"), width("안산")
-    (5, 4)
-    """
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
-
-
 def _pad(text: str, columns: int) -> str:
-    return text + " " * max(columns - width(text), 0)
+    return text + " " * max(columns - terminal_width(text), 0)
 
 
 def _parts(scores: Scores, row: int, column: int) -> tuple[str, str, str, str]:
@@ -81,7 +69,7 @@ def _cell(scores: Scores, row: int, column: int) -> tuple[str, str]:
 
 def _headline(scores: Scores, names: Sequence[str]) -> list[str]:
     index = scores.ids.index(scores.root)
-    name_width = max(len("city"), *(width(name) for name in names)) + 2
+    name_width = max(len("city"), *(terminal_width(name) for name in names)) + 2
     lines = [_HEADER, *_LEGEND, "", _pad("city", name_width) + "coverage  index [lowest–highest]"]
     for row, name in enumerate(names):
         coverage, cell = _cell(scores, row, index)
@@ -133,7 +121,7 @@ def _sample(definition: Definition, cities: Sequence[CityResponse], names: Seque
         f"median {rows[0]['sample_median']:.1f},\nwith unknown answers counted as no, the "
         "example profiles rank low (few answers):"
     )
-    name_width = max(width(name) for name in names) + 2
+    name_width = max(terminal_width(name) for name in names) + 2
     for name, row in zip(names, rows, strict=True):
         rank = f"rank {row['rank']:.0f} of {row['of']}"
         print(f"  {_pad(name, name_width)}index {row['score']:5.1f}, {rank}")

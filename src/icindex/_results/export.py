@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import math
-import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,7 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._errors import ScoringError
-from .._files import atomic_write, visible
+from .._files import atomic_write, terminal_width, visible
 from .csv_layout import ALL_KINDS, csv_columns, csv_rows
 
 if TYPE_CHECKING:
@@ -245,7 +244,7 @@ def to_table(scores: Scores, *, kinds: tuple[str, ...] = AGGREGATE_KINDS) -> str
         kind = scores.kinds[c]
         label = scores.ids[c] if kind == "node" else f"{scores.ids[c]} ({kind})"
         rows.append([label, *(_cell(scores, r, c) for r in range(len(scores.city_ids)))])
-    widths = [max(_width(row[k]) for row in rows) for k in range(len(header))]
+    widths = [max(terminal_width(row[k]) for row in rows) for k in range(len(header))]
     lines = []
     for number, row in enumerate(rows):
         cells = [_pad(row[0], widths[0], left=True)]
@@ -264,13 +263,8 @@ def _cell(scores: Scores, row: int, column: int) -> str:
     return f"{text} {scores.coverage[row, column]:4.0%}"
 
 
-def _width(text: str) -> int:
-    """Display width: East Asian wide characters take two columns."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def _pad(text: str, width: int, *, left: bool) -> str:
-    fill = " " * (width - _width(text))
+    fill = " " * (width - terminal_width(text))
     return text + fill if left else fill + text
 
 
